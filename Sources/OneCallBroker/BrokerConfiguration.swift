@@ -1,0 +1,36 @@
+/// The broker's limits and behaviour. Every value has a default usable in tests and production.
+public struct BrokerConfiguration: Sendable, Equatable {
+    /// Largest packet accepted from a client, fixed header included (advertised in 5.0 CONNACK).
+    public var maximumPacketSize: Int = 1 << 20
+    /// Most concurrent client connections; further connections are closed at accept.
+    public var maximumConnections: Int = 100_000
+    /// Outbound QoS 1/2 messages in flight to one client (further limited by the client's Receive Maximum).
+    public var maximumInflightMessages: Int = 100
+    /// Incoming QoS 2 messages awaiting PUBREL per client (advertised as Receive Maximum in 5.0).
+    public var receiveMaximum: Int = 100
+    /// Messages queued per session beyond the inflight window, online or offline.
+    public var maximumQueuedMessages: Int = 1000
+    /// Retained messages kept at most; a new retained topic beyond this is refused and counted.
+    public var maximumRetainedMessages: Int = 100_000
+    /// Topic aliases a 5.0 client may use towards the broker.
+    public var topicAliasMaximum: Int = 64
+    /// Topic aliases the broker uses towards a 5.0 client, at most (the client's own maximum also applies).
+    public var outboundTopicAliasMaximum: Int = 64
+    /// Longest keep-alive a client may ask for, in seconds (0: no limit). 5.0 clients are told the limit.
+    public var maximumKeepAlive: Int = 0
+    /// Longest session expiry interval in seconds; 3.1.1 persistent sessions get this too.
+    public var maximumSessionExpiryInterval: UInt32 = UInt32.max
+    /// Seconds a new connection has to send CONNECT before it is closed.
+    public var connectTimeout: Double = 10
+    /// Filters a session may hold at most.
+    public var maximumSubscriptionsPerSession: Int = 1000
+    /// Longest client identifier accepted.
+    public var maximumClientIdentifierLength: Int = 256
+    /// Whether retained messages are supported.
+    public var retainAvailable: Bool = true
+    /// Seconds between `$SYS/broker/...` updates (0: off).
+    public var systemTopicInterval: Double = 10
+
+    /// The default configuration.
+    public init() {}
+}

@@ -1,0 +1,64 @@
+import NIOConcurrencyHelpers
+import OneCallMQTT
+
+/// Who a connected client is, once authenticated.
+public struct BrokerIdentity: Sendable, Equatable {
+    /// The user name the access rules apply to (`nil` for an anonymous client).
+    public var username: String?
+
+    /// Creates an identity.
+    public init(username: String?) { self.username = username }
+}
+
+/// The broker's authentication and authorisation policy: anonymous access, a password file, an
+/// access control list and client-certificate identities.
+public struct BrokerSecurity: Sendable {
+    /// Whether clients without credentials may connect.
+    public var allowAnonymous: Bool
+    /// Users and their hashed passwords, if password authentication is configured.
+    public var passwords: PasswordFile?
+    /// Topic access rules, if configured; without them every client may use every topic.
+    public var accessControl: AccessControlList?
+
+    /// Creates a policy; the default lets anyone connect and use any topic (local-only use).
+    public init(allowAnonymous: Bool = true, passwords: PasswordFile? = nil, accessControl: AccessControlList? = nil) {
+        self.allowAnonymous = allowAnonymous
+        self.passwords = passwords
+        self.accessControl = accessControl
+    }
+
+    /// Whether anything stops an unknown client from connecting.
+    public var requiresAuthentication: Bool { !allowAnonymous }
+
+    /// Decides whether a CONNECT is let in, and as whom. A certificate identity (the client
+    /// certificate's subject CN on a listener that uses it) wins over the user name.
+    func authenticate(
+        username: String?, password: [UInt8]?, certificateIdentity: String?, listener: MQTTListenerConfiguration
+    ) -> AuthenticationOutcome {
+        if let certificateIdentity {
+            return .accepted(BrokerIdentity(username: certificateIdentity))
+        }
+        if let username {
+            if let passwords {
+                guard let password, passwords.verify(username: username, password: password) else {
+                    return .refused(.badUserNameOrPassword)
+                }
+                return .accepted(BrokerIdentity(username: username))
+            }
+            // No password file: the user name is taken as given, if anonymous access is allowed.
+            return allowAnonymous ? .accepted(BrokerIdentity(username: username)) : .refused(.badUserNameOrPassword)
+        }
+        return allowAnonymous ? .accepted(BrokerIdentity(username: nil)) : .refused(.notAuthorized)
+    }
+
+    /// The access rules for one client, or `nil` when no access control list is configured.
+    func rules(username: String?, clientIdentifier: String) -> AccessRules? {
+        accessControl?.rules(username: username, clientIdentifier: clientIdentifier)
+    }
+}
+
+/// Whether a CONNECT was let in, and as whom, or the reason it was refused.
+enum AuthenticationOutcome {
+    case accepted(BrokerIdentity)
+    case refused(MQTTReasonCode)
+}

@@ -1,0 +1,131 @@
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import NIOSSL
+import ServiceLifecycle
+import X509
+
+/// Where and how one MQTT listener accepts connections.
+public struct MQTTListenerConfiguration: Sendable {
+    /// TLS settings of a listener.
+    public struct TLS: Sendable {
+        /// PEM file with the server certificate chain.
+        public var certificateFile: String
+        /// PEM file with the server's private key.
+        public var privateKeyFile: String
+        /// PEM file of CA certificates that client certificates must chain to.
+        public var caFile: String?
+        /// Whether a client certificate is required (otherwise optional, and verified when sent).
+        public var requireClientCertificate: Bool
+        /// Whether a client certificate's subject CN is the client's identity (user name).
+        public var useCertificateIdentity: Bool
+
+        /// Creates TLS settings.
+        public init(
+            certificateFile: String, privateKeyFile: String, caFile: String? = nil,
+            requireClientCertificate: Bool = false, useCertificateIdentity: Bool = true
+        ) {
+            self.certificateFile = certificateFile
+            self.privateKeyFile = privateKeyFile
+            self.caFile = caFile
+            self.requireClientCertificate = requireClientCertificate
+            self.useCertificateIdentity = useCertificateIdentity
+        }
+    }
+
+    /// The address to bind.
+    public var host: String
+    /// The port to bind; 0 picks a free one.
+    public var port: Int
+    /// TLS, or `nil` for plain TCP.
+    public var tls: TLS?
+
+    /// Creates a listener configuration.
+    public init(host: String = "127.0.0.1", port: Int = 1883, tls: TLS? = nil) {
+        self.host = host
+        self.port = port
+        self.tls = tls
+    }
+
+    /// The subject CN of the client certificate on `channel`, when this listener uses it as identity.
+    func certificateIdentity(of channel: (any Channel)?) -> String? {
+        guard let tls, tls.useCertificateIdentity, let channel,
+            let handler = try? channel.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self),
+            let peer = handler.peerCertificate,
+            let der = try? peer.toDERBytes(),
+            let certificate = try? Certificate(derEncoded: der)
+        else { return nil }
+        for rdn in certificate.subject {
+            for attribute in rdn where attribute.type == .RDNAttributeType.commonName {
+                return attribute.value.description
+            }
+        }
+        return nil
+    }
+}
+
+/// A TCP (optionally TLS) listener that feeds connections to a ``Broker``; a service that runs until
+/// graceful shutdown, then stops accepting and closes.
+public final class MQTTListener: Service, Sendable {
+    private let broker: Broker
+    private let configuration: MQTTListenerConfiguration
+    private let group: any EventLoopGroup
+    private let serverChannel = NIOLockedValueBox<(any Channel)?>(nil)
+
+    /// Creates a listener; call ``bind()`` before running it.
+    public init(broker: Broker, configuration: MQTTListenerConfiguration, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+        self.broker = broker
+        self.configuration = configuration
+        self.group = group
+    }
+
+    /// Binds the socket and returns the port it listens on.
+    @discardableResult
+    public func bind() async throws -> Int {
+        let sslContext: NIOSSLContext? = try configuration.tls.map { tls in
+            var tlsConfiguration = TLSConfiguration.makeServerConfiguration(
+                certificateChain: try NIOSSLCertificate.fromPEMFile(tls.certificateFile).map { .certificate($0) },
+                privateKey: .privateKey(try NIOSSLPrivateKey(file: tls.privateKeyFile, format: .pem)))
+            if let ca = tls.caFile {
+                tlsConfiguration.trustRoots = .file(ca)
+                tlsConfiguration.certificateVerification =
+                    tls.requireClientCertificate ? .noHostnameVerification : .optionalVerification
+            }
+            return try NIOSSLContext(configuration: tlsConfiguration)
+        }
+        let broker = self.broker
+        let configuration = self.configuration
+        let channel = try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.writeBufferWaterMark, value: .init(low: 32 * 1024, high: 256 * 1024))
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if let sslContext {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
+                    }
+                    try channel.pipeline.syncOperations.addHandler(
+                        MQTTServerConnection(broker: broker, listener: configuration, eventLoop: channel.eventLoop))
+                }
+            }
+            .bind(host: configuration.host, port: configuration.port)
+            .get()
+        serverChannel.withLockedValue { $0 = channel }
+        broker.logger.info(
+            "MQTT listener started",
+            metadata: ["mqtt.address": "\(channel.localAddress.map { "\($0)" } ?? "?")", "mqtt.tls": "\(configuration.tls != nil)"])
+        return channel.localAddress?.port ?? configuration.port
+    }
+
+    /// The bound port, once ``bind()`` has returned.
+    public var port: Int? { serverChannel.withLockedValue { $0?.localAddress?.port } }
+
+    public func run() async throws {
+        if serverChannel.withLockedValue({ $0 }) == nil { try await bind() }
+        try? await gracefulShutdown()
+        let channel = serverChannel.withLockedValue { $0 }
+        try? await channel?.close()
+    }
+}

@@ -1,0 +1,590 @@
+import Atomics
+import Logging
+import NIOCore
+import OneCallCore
+import OneCallMQTT
+
+/// One client's network connection to the broker: frames bytes into packets, applies the MQTT
+/// connection rules (CONNECT first, keep-alive, topic aliases, flow control, authorisation) and hands
+/// messages to the ``Broker``. All of its state is confined to its channel's event loop.
+final class MQTTServerConnection: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private enum Phase {
+        case awaitingConnect
+        case connected
+        case closed
+    }
+
+    let broker: Broker
+    let listener: MQTTListenerConfiguration
+    let eventLoop: any EventLoop
+    private var context: ChannelHandlerContext?
+    private var logger: Logger
+    private var decoder: MQTTPacketDecoder
+    private var cumulation: ByteBuffer?
+    private var phase = Phase.awaitingConnect
+    private(set) var version = MQTTProtocolVersion.v3_1_1
+    private var clientIdentifier = ""
+    private var session: BrokerSession?
+    private var will: BrokerMessage?
+    private var willDelay: UInt32 = 0
+    private var keepAlive: Int64 = 0
+    private var lastReceived = NIODeadline.now()
+    private var keepAliveTimer: Scheduled<Void>?
+    private var connectTimer: Scheduled<Void>?
+    private var inboundAliases: [UInt16: String] = [:]
+    private var outboundAliases: [String: UInt16] = [:]
+    private var outboundAliasLimit = 0
+    private var clientMaximumPacketSize = Int.max
+    private var rules: AccessRules?
+    private var connectExpiryWasZero = false
+    private var needsDrain = false
+    private var counted = false
+
+    init(broker: Broker, listener: MQTTListenerConfiguration, eventLoop: any EventLoop) {
+        self.broker = broker
+        self.listener = listener
+        self.eventLoop = eventLoop
+        self.decoder = MQTTPacketDecoder(maximumPacketSize: broker.configuration.maximumPacketSize)
+        self.logger = broker.logger
+    }
+
+    // MARK: Channel events
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        broker.statistics.add(.connectionsAccepted)
+        if broker.openConnections.wrappingIncrementThenLoad(ordering: .relaxed) > broker.configuration.maximumConnections {
+            broker.statistics.add(.connectionsRejected)
+            counted = true
+            context.close(promise: nil)
+            return
+        }
+        counted = true
+        logger[metadataKey: "mqtt.remote"] = "\(context.remoteAddress.map { "\($0)" } ?? "?")"
+        connectTimer = eventLoop.scheduleTask(in: .milliseconds(Int64(broker.configuration.connectTimeout * 1000))) {
+            [weak self] in
+            guard let self, self.phase == .awaitingConnect else { return }
+            self.broker.statistics.add(.connectTimeouts)
+            self.logger.debug("no CONNECT in time; closing")
+            self.close()
+        }
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if counted { broker.openConnections.wrappingDecrement(ordering: .relaxed) }
+        connectTimer?.cancel()
+        keepAliveTimer?.cancel()
+        let wasConnected = phase == .connected
+        phase = .closed
+        cumulation = nil
+        if wasConnected, let session {
+            broker.statistics.add(.clientsConnected, -1)
+            broker.detach(session, connection: self, will: will, willDelay: willDelay)
+        }
+        session = nil
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard phase != .closed else { return }
+        var bytes = unwrapInboundIn(data)
+        broker.statistics.add(.bytesReceived, bytes.readableBytes)
+        lastReceived = .now()
+        if cumulation == nil {
+            cumulation = bytes
+        } else {
+            cumulation!.writeBuffer(&bytes)
+        }
+        while phase != .closed, cumulation != nil {
+            let packet: MQTTPacket?
+            do {
+                packet = try decoder.decode(&cumulation!)
+            } catch {
+                codecFailure(error)
+                return
+            }
+            guard let packet else { break }
+            broker.statistics.add(.packetsReceived)
+            handle(packet)
+        }
+        if let c = cumulation, c.readableBytes == 0 {
+            cumulation = nil
+        } else if cumulation != nil {
+            cumulation!.discardReadBytes()
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if needsDrain {
+            needsDrain = false
+            drain()
+        }
+        context.flush()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { drain() }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        logger.debug("connection error", metadata: ["error": "\(error)"])
+        close()
+    }
+
+    // MARK: Packets
+
+    private func handle(_ packet: MQTTPacket) {
+        if phase == .awaitingConnect {
+            guard case .connect(let connect) = packet else { return protocolViolation("first packet is not CONNECT") }
+            return handleConnect(connect)
+        }
+        switch packet {
+        case .publish(let p): handlePublish(p)
+        case .puback(let ack):
+            if let session, session.lock.withLock({ session.flow.acknowledge(ack.packetIdentifier) }) {
+                needsDrain = true
+            }
+        case .pubrec(let ack):
+            guard let session else { return }
+            let known = session.lock.withLock {
+                session.flow.received(pubrec: ack.packetIdentifier, failed: ack.reasonCode.isFailure)
+            }
+            if known {
+                send(.pubrel(MQTTAck(packetIdentifier: ack.packetIdentifier)))
+            } else {
+                if ack.reasonCode.isFailure { needsDrain = true; return }
+                send(.pubrel(MQTTAck(packetIdentifier: ack.packetIdentifier, reasonCode: .packetIdentifierNotFound)))
+            }
+        case .pubrel(let ack):
+            guard let session else { return }
+            let known = session.lock.withLock { session.inboundQoS2.remove(ack.packetIdentifier) != nil }
+            send(
+                .pubcomp(
+                    MQTTAck(packetIdentifier: ack.packetIdentifier, reasonCode: known ? .success : .packetIdentifierNotFound)))
+        case .pubcomp(let ack):
+            if let session, session.lock.withLock({ session.flow.received(pubcomp: ack.packetIdentifier) }) {
+                needsDrain = true
+            }
+        case .subscribe(let s): handleSubscribe(s)
+        case .unsubscribe(let u): handleUnsubscribe(u)
+        case .pingreq: send(.pingresp)
+        case .disconnect(let d): handleDisconnect(d)
+        case .connect: protocolViolation("second CONNECT")
+        case .auth: protocolViolation("AUTH without an authentication method")
+        case .connack, .suback, .unsuback, .pingresp: protocolViolation("server-to-client packet from a client")
+        }
+    }
+
+    private func handleConnect(_ connect: MQTTConnect) {
+        connectTimer?.cancel()
+        version = connect.protocolVersion
+        let v5 = version == .v5
+        var ackProperties = MQTTProperties()
+        if connect.properties.authenticationMethod != nil {
+            return refuseConnect(.badAuthenticationMethod, "enhanced authentication is not supported")
+        }
+        var clientID = connect.clientIdentifier
+        if clientID.isEmpty {
+            guard version != .v3_1, connect.cleanStart || v5 else {
+                return refuseConnect(.clientIdentifierNotValid, "empty client identifier needs a clean session")
+            }
+            clientID = "onecall-" + Self.randomIdentifier()
+            if v5 { ackProperties.assignedClientIdentifier = clientID }
+        }
+        if clientID.utf8.count > broker.configuration.maximumClientIdentifierLength {
+            return refuseConnect(.clientIdentifierNotValid, "client identifier too long")
+        }
+        let identity: BrokerIdentity
+        switch broker.security.authenticate(
+            username: connect.username, password: connect.password, certificateIdentity: listener.certificateIdentity(of: context?.channel), listener: listener)
+        {
+        case .accepted(let id): identity = id
+        case .refused(let reason):
+            broker.statistics.add(.authenticationFailures)
+            return refuseConnect(reason, "authentication failed")
+        }
+        rules = broker.security.rules(username: identity.username, clientIdentifier: clientID)
+        logger[metadataKey: "mqtt.client_id"] = "\(clientID)"
+
+        if let w = connect.will {
+            do {
+                try Topic.validateName(w.topic)
+            } catch {
+                return refuseConnect(.topicNameInvalid, "will topic: \(error)")
+            }
+            if let rules, !rules.allows(w.topic, access: .write) {
+                broker.statistics.add(.authorizationDenials)
+                return refuseConnect(.notAuthorized, "will topic not authorised")
+            }
+            var props = BrokerMessage.forwardedProperties(of: w.properties)
+            props.messageExpiryInterval = w.properties.messageExpiryInterval
+            will = BrokerMessage(
+                topic: w.topic, payload: ByteBuffer(bytes: w.payload.readableBytesView), qos: w.qos, retain: w.retain,
+                publisherClientIdentifier: clientID, properties: props)
+            willDelay = w.properties.willDelayInterval ?? 0
+        }
+
+        keepAlive = Int64(connect.keepAlive)
+        let maxKeepAlive = Int64(broker.configuration.maximumKeepAlive)
+        if maxKeepAlive > 0 && (keepAlive == 0 || keepAlive > maxKeepAlive) {
+            if v5 {
+                keepAlive = maxKeepAlive
+                ackProperties.serverKeepAlive = UInt16(maxKeepAlive)
+            }
+        }
+
+        var expiry: UInt32
+        if v5 {
+            expiry = connect.properties.sessionExpiryInterval ?? 0
+            if expiry > broker.configuration.maximumSessionExpiryInterval {
+                expiry = broker.configuration.maximumSessionExpiryInterval
+                ackProperties.sessionExpiryInterval = expiry
+            }
+        } else {
+            expiry = connect.cleanStart ? 0 : broker.configuration.maximumSessionExpiryInterval
+        }
+        connectExpiryWasZero = expiry == 0
+        if v5 {
+            if let m = connect.properties.maximumPacketSize { clientMaximumPacketSize = Int(m) }
+            outboundAliasLimit = min(
+                Int(connect.properties.topicAliasMaximum ?? 0), broker.configuration.outboundTopicAliasMaximum)
+            ackProperties.receiveMaximum = UInt16(clamping: broker.configuration.receiveMaximum)
+            ackProperties.maximumPacketSize = UInt32(clamping: broker.configuration.maximumPacketSize)
+            ackProperties.topicAliasMaximum = UInt16(clamping: broker.configuration.topicAliasMaximum)
+            if !broker.configuration.retainAvailable { ackProperties.retainAvailable = 0 }
+        }
+        clientIdentifier = clientID
+        let attachment = broker.attach(
+            clientIdentifier: clientID, cleanStart: connect.cleanStart, expiryInterval: expiry, connection: self)
+        attachment.previousConnection?.takeOver()
+        let session = attachment.session
+        self.session = session
+        let window = min(
+            broker.configuration.maximumInflightMessages, Int(connect.properties.receiveMaximum ?? UInt16.max))
+        let resend: [OutboundFlow.Outgoing] = session.lock.withLock {
+            session.flow.window = max(1, window)
+            session.rules = rules
+            return session.flow.resend()
+        }
+        phase = .connected
+        broker.statistics.add(.clientsConnected)
+        send(.connack(MQTTConnAck(sessionPresent: attachment.sessionPresent, reasonCode: .success, properties: ackProperties)))
+        logger.debug("client connected", metadata: ["mqtt.version": "\(version)", "mqtt.session_present": "\(attachment.sessionPresent)"])
+        if !resend.isEmpty {
+            var buffer = context!.channel.allocator.buffer(capacity: 256 * resend.count)
+            for item in resend { encode(item, into: &buffer) }
+            context!.write(wrapOutboundOut(buffer), promise: nil)
+        }
+        scheduleKeepAliveCheck()
+        needsDrain = true
+    }
+
+    private func refuseConnect(_ reason: MQTTReasonCode, _ why: String) {
+        logger.debug("connect refused", metadata: ["mqtt.reason": "\(reason)", "why": "\(why)"])
+        send(.connack(MQTTConnAck(sessionPresent: false, reasonCode: reason)))
+        will = nil
+        close()
+    }
+
+    private func handlePublish(_ p: MQTTPublish) {
+        guard let session else { return }
+        let v5 = version == .v5
+        var topic = p.topic
+        if v5, let alias = p.properties.topicAlias {
+            guard Int(alias) <= broker.configuration.topicAliasMaximum else {
+                return disconnect(.topicAliasInvalid, "topic alias above maximum")
+            }
+            if topic.isEmpty {
+                guard let known = inboundAliases[alias] else { return protocolViolation("unknown topic alias") }
+                topic = known
+            } else {
+                inboundAliases[alias] = topic
+            }
+        }
+        do {
+            try Topic.validateName(topic)
+        } catch {
+            return disconnect(.topicNameInvalid, "invalid topic name: \(error)")
+        }
+        if p.retain && !broker.configuration.retainAvailable {
+            return disconnect(.retainNotSupported, "retain not supported")
+        }
+        let id = p.packetIdentifier ?? 0
+        if p.qos == .exactlyOnce {
+            let (duplicate, count) = session.lock.withLock { (session.inboundQoS2.contains(id), session.inboundQoS2.count) }
+            if duplicate {
+                send(.pubrec(MQTTAck(packetIdentifier: id)))
+                return
+            }
+            if v5 && count >= broker.configuration.receiveMaximum {
+                return disconnect(.receiveMaximumExceeded, "receive maximum exceeded")
+            }
+        }
+        if let rules, !rules.allows(topic, access: .write) {
+            broker.statistics.add(.authorizationDenials)
+            logger.debug("publish not authorised", metadata: ["mqtt.topic": "\(topic)"])
+            return acknowledge(p, reason: v5 ? .notAuthorized : .success)
+        }
+        if v5 && p.properties.payloadFormatIndicator == 1 {
+            guard (try? p.payload.getUTF8ValidatedString(at: p.payload.readerIndex, length: p.payload.readableBytes)) != nil
+            else {
+                return acknowledge(p, reason: .payloadFormatInvalid)
+            }
+        }
+        var message = BrokerMessage(
+            topic: topic, payload: p.payload, qos: p.qos, retain: p.retain, publisherClientIdentifier: clientIdentifier)
+        if v5 {
+            message.properties = BrokerMessage.forwardedProperties(of: p.properties)
+            if let interval = p.properties.messageExpiryInterval {
+                message.expiresAt = BrokerClock.now() + Double(interval)
+            }
+        }
+        if p.qos == .exactlyOnce { session.lock.withLock { _ = session.inboundQoS2.insert(id) } }
+        let delivered = broker.publish(message)
+        var reason = MQTTReasonCode.success
+        if v5 {
+            if delivered == nil { reason = .quotaExceeded } else if delivered == 0 { reason = .noMatchingSubscribers }
+        }
+        acknowledge(p, reason: reason)
+    }
+
+    private func acknowledge(_ p: MQTTPublish, reason: MQTTReasonCode) {
+        guard let id = p.packetIdentifier else { return }
+        if p.qos == .atLeastOnce {
+            send(.puback(MQTTAck(packetIdentifier: id, reasonCode: reason)))
+        } else {
+            if reason.isFailure, let session { session.lock.withLock { _ = session.inboundQoS2.remove(id) } }
+            send(.pubrec(MQTTAck(packetIdentifier: id, reasonCode: reason)))
+        }
+    }
+
+    private func handleSubscribe(_ s: MQTTSubscribe) {
+        guard let session else { return }
+        let v5 = version == .v5
+        let identifier = s.properties.subscriptionIdentifiers.first
+        var codes: [MQTTReasonCode] = []
+        var retained: [(BrokerMessage, MQTTSubscriptionOptions)] = []
+        for request in s.subscriptions {
+            let filter: SharedFilter
+            do {
+                filter = try SharedFilter(parsing: request.topicFilter)
+            } catch {
+                codes.append(.topicFilterInvalid)
+                continue
+            }
+            if filter.group != nil && request.options.noLocal {
+                return protocolViolation("no-local on a shared subscription")
+            }
+            if let rules, !rules.allowsSubscribe(filter.filter) {
+                broker.statistics.add(.authorizationDenials)
+                codes.append(.notAuthorized)
+                continue
+            }
+            let count = session.lock.withLock { session.subscriptions.count }
+            if count >= broker.configuration.maximumSubscriptionsPerSession {
+                codes.append(.quotaExceeded)
+                continue
+            }
+            let existed = broker.subscribe(session, filter: filter, options: request.options, identifier: identifier)
+            codes.append(MQTTReasonCode(rawValue: request.options.qos.rawValue))
+            if filter.group == nil {
+                let handling = v5 ? request.options.retainHandling : .sendOnSubscribe
+                if handling == .sendOnSubscribe || (handling == .sendIfNew && !existed) {
+                    for m in broker.retainedMessages(matching: filter.filter) { retained.append((m, request.options)) }
+                }
+            }
+        }
+        if !v5 { codes = codes.map { $0.isFailure ? MQTTReasonCode(rawValue: 0x80) : $0 } }
+        send(.suback(MQTTSubAck(packetIdentifier: s.packetIdentifier, reasonCodes: codes)))
+        for (message, options) in retained {
+            session.deliver(message, qos: options.qos, retain: true, identifiers: identifier.map { [$0] } ?? [])
+        }
+    }
+
+    private func handleUnsubscribe(_ u: MQTTUnsubscribe) {
+        guard let session else { return }
+        var codes: [MQTTReasonCode] = []
+        for text in u.topicFilters {
+            guard let filter = try? SharedFilter(parsing: text) else {
+                codes.append(.topicFilterInvalid)
+                continue
+            }
+            codes.append(broker.unsubscribe(session, filter: filter) ? .success : .noSubscriptionExisted)
+        }
+        send(.unsuback(MQTTUnsubAck(packetIdentifier: u.packetIdentifier, reasonCodes: codes)))
+    }
+
+    private func handleDisconnect(_ d: MQTTDisconnect) {
+        if let expiry = d.properties.sessionExpiryInterval, let session {
+            if connectExpiryWasZero && expiry != 0 {
+                return protocolViolation("session expiry set on DISCONNECT after 0 on CONNECT")
+            }
+            session.lock.withLock {
+                session.expiryInterval = min(expiry, broker.configuration.maximumSessionExpiryInterval)
+            }
+        }
+        if d.reasonCode != .disconnectWithWill { will = nil }
+        close()
+    }
+
+    // MARK: Outbound
+
+    /// Asks the connection's loop to write what its session has queued.
+    func scheduleDrain() {
+        eventLoop.execute { self.drain() }
+    }
+
+    /// Writes queued messages while the channel is writable and the window allows.
+    private func drain() {
+        guard phase == .connected, let session, let context else { return }
+        guard context.channel.isWritable else {
+            // Stay marked as scheduled: channelWritabilityChanged resumes.
+            session.lock.withLock { session.drainScheduled = true }
+            return
+        }
+        let batchLimit = 256
+        var items: [OutboundFlow.Outgoing] = []
+        var expired = 0
+        let more: Bool = session.lock.withLock {
+            guard session.connection === self else { return false }
+            let now = BrokerClock.now()
+            while items.count < batchLimit, let item = session.flow.next(now: now, expired: &expired) {
+                items.append(item)
+            }
+            session.drainScheduled = items.count == batchLimit
+            return items.count == batchLimit
+        }
+        if expired > 0 { broker.statistics.add(.messagesExpired, expired) }
+        if !items.isEmpty {
+            var buffer = context.channel.allocator.buffer(capacity: 256 * items.count)
+            for item in items { encode(item, into: &buffer) }
+            broker.statistics.add(.bytesSent, buffer.readableBytes)
+            context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+        }
+        if more { scheduleDrain() }
+    }
+
+    private func encode(_ item: OutboundFlow.Outgoing, into buffer: inout ByteBuffer) {
+        switch item {
+        case .pubrel(let id):
+            MQTTPacket.pubrel(MQTTAck(packetIdentifier: id)).write(to: &buffer, version: version)
+            broker.statistics.add(.packetsSent)
+        case .publish(let pending, let id, let duplicate):
+            var publish = MQTTPublish(
+                topic: pending.message.topic, payload: pending.message.payload, qos: pending.qos, retain: pending.retain,
+                duplicate: duplicate, packetIdentifier: id)
+            if version == .v5 {
+                publish.properties = pending.message.properties
+                publish.properties.subscriptionIdentifiers = pending.identifiers
+                if let expiresAt = pending.message.expiresAt {
+                    publish.properties.messageExpiryInterval = UInt32(max(1, (expiresAt - BrokerClock.now()).rounded(.up)))
+                }
+                if outboundAliasLimit > 0 {
+                    if let alias = outboundAliases[publish.topic] {
+                        publish.properties.topicAlias = alias
+                        publish.topic = ""
+                    } else if outboundAliases.count < outboundAliasLimit {
+                        let alias = UInt16(outboundAliases.count + 1)
+                        outboundAliases[publish.topic] = alias
+                        publish.properties.topicAlias = alias
+                    }
+                }
+            }
+            let packet = MQTTPacket.publish(publish)
+            if packet.encodedSize(version: version) > clientMaximumPacketSize {
+                broker.statistics.add(.messagesOversized)
+                if let id, let session { session.lock.withLock { session.flow.discard(id) } }
+                return
+            }
+            packet.write(to: &buffer, version: version)
+            broker.statistics.add(.packetsSent)
+            broker.statistics.add(.messagesSent)
+        }
+    }
+
+    private func send(_ packet: MQTTPacket) {
+        guard let context, phase != .closed else { return }
+        var buffer = context.channel.allocator.buffer(capacity: packet.encodedSize(version: version))
+        packet.write(to: &buffer, version: version)
+        broker.statistics.add(.packetsSent)
+        broker.statistics.add(.bytesSent, buffer.readableBytes)
+        context.write(wrapOutboundOut(buffer), promise: nil)
+    }
+
+    // MARK: Closing
+
+    /// Another connection took this session over: tell a 5.0 client why, then close.
+    func takeOver() {
+        eventLoop.execute {
+            self.disconnect(.sessionTakenOver, "session taken over")
+        }
+    }
+
+    private func codecFailure(_ error: MQTTCodecError) {
+        switch error.reasonCode {
+        case .malformedPacket: broker.statistics.add(.malformedPackets)
+        default: broker.statistics.add(.protocolErrors)
+        }
+        logger.debug("bad packet", metadata: ["error": "\(error)"])
+        if phase == .awaitingConnect {
+            if error.reasonCode == .unsupportedProtocolVersion {
+                // The version is unknown: answer in 3.1.1 form, which every version can read (MQTT-3.1.2-2).
+                send(.connack(MQTTConnAck(reasonCode: .unsupportedProtocolVersion)))
+            }
+            close()
+        } else {
+            disconnect(error.reasonCode, error.message)
+        }
+    }
+
+    private func protocolViolation(_ why: String) {
+        broker.statistics.add(.protocolErrors)
+        disconnect(.protocolError, why)
+    }
+
+    /// Closes the connection; a 5.0 client that is connected is first sent DISCONNECT with `reason`.
+    private func disconnect(_ reason: MQTTReasonCode, _ why: String) {
+        guard phase != .closed else { return }
+        logger.debug("closing connection", metadata: ["mqtt.reason": "\(reason)", "why": "\(why)"])
+        if phase == .connected && version == .v5 {
+            var properties = MQTTProperties()
+            properties.reasonString = why
+            send(.disconnect(MQTTDisconnect(reasonCode: reason, properties: properties)))
+        }
+        close()
+    }
+
+    private func close() {
+        guard let context, phase != .closed else { return }
+        context.flush()
+        context.close(promise: nil)
+    }
+
+    private func scheduleKeepAliveCheck() {
+        guard keepAlive > 0 else { return }
+        let limit = TimeAmount.milliseconds(keepAlive * 1500)
+        let deadline = lastReceived + limit
+        keepAliveTimer = eventLoop.scheduleTask(deadline: deadline) { [weak self] in
+            guard let self, self.phase == .connected else { return }
+            if NIODeadline.now() >= self.lastReceived + limit {
+                self.broker.statistics.add(.keepAliveTimeouts)
+                self.disconnect(.keepAliveTimeout, "keep alive timeout")
+            } else {
+                self.scheduleKeepAliveCheck()
+            }
+        }
+    }
+
+    private static func randomIdentifier() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<16).map { _ in String(UInt8.random(in: 0...15, using: &generator), radix: 16) }.joined()
+    }
+}

@@ -1,0 +1,58 @@
+import Hummingbird
+import Logging
+import NIOCore
+import OneCallBroker
+import ServiceLifecycle
+
+/// Where the HTTP server listens.
+public struct HTTPConfiguration: Sendable, Equatable {
+    /// The address to bind.
+    public var host: String
+    /// The port to bind; 0 picks a free one.
+    public var port: Int
+
+    /// Creates an HTTP configuration.
+    public init(host: String = "127.0.0.1", port: Int = 8080) {
+        self.host = host
+        self.port = port
+    }
+}
+
+/// OneCall's HTTP surface: health and Prometheus metrics (the REST API and console join it later).
+public enum HTTPServer {
+    /// Builds the HTTP service. `onStarted` receives the bound port.
+    public static func makeService(
+        configuration: HTTPConfiguration, broker: Broker, logger: Logger,
+        onStarted: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some Service {
+        let router = Router()
+        router.get("/healthz") { _, _ in
+            "ok\n"
+        }
+        router.get("/metrics") { _, _ -> Response in
+            let text = PrometheusText.render(broker: broker)
+            return Response(
+                status: .ok,
+                headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "onecall"),
+            onServerRunning: { channel in await onStarted(channel.localAddress?.port ?? configuration.port) },
+            logger: logger)
+    }
+}
+
+/// Renders the broker's statistics in the Prometheus text exposition format (version 0.0.4).
+public enum PrometheusText {
+    /// The metrics page.
+    public static func render(broker: Broker) -> String {
+        var out = ""
+        for (name, value) in broker.statistics.snapshot() {
+            let metric = "onecall_mqtt_\(name.rawValue)"
+            out += "# TYPE \(metric) \(name.isGauge ? "gauge" : "counter")\n\(metric) \(value)\n"
+        }
+        return out
+    }
+}
