@@ -93,7 +93,11 @@ let package = Package(
         ),
         .testTarget(
             name: "OneCallBrokerTests",
-            dependencies: ["OneCallBroker", "OneCallMQTT", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: [
+                "OneCallBroker", "OneCallMQTT", "OneCallCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -45,7 +45,9 @@ public struct OneCallConfiguration: Sendable {
     }
 
     static let keys: [Key] = [
-        Key(name: "data_dir", kind: .string, help: "directory for OneCall's files") { $0.dataDirectory = $1 as! String },
+        Key(name: "data_dir", kind: .string, help: "directory for OneCall's files") {
+            $0.dataDirectory = $1 as! String
+        },
         Key(name: "log_level", kind: .string, help: "trace|debug|info|notice|warning|error|critical") {
             $0.logLevel = $1 as! String
         },
@@ -57,7 +59,9 @@ public struct OneCallConfiguration: Sendable {
         Key(name: "mqtt.password_file", kind: .string, help: "mosquitto_passwd-format file") {
             $0.passwordFile = ($1 as! String)
         },
-        Key(name: "mqtt.acl_file", kind: .string, help: "Mosquitto acl_file-format file") { $0.aclFile = ($1 as! String) },
+        Key(name: "mqtt.acl_file", kind: .string, help: "Mosquitto acl_file-format file") {
+            $0.aclFile = ($1 as! String)
+        },
         Key(name: "mqtt.tls.host", kind: .string, help: "TLS listen address") {
             $0.tlsListener.host = $1 as! String
         },
@@ -125,7 +129,11 @@ public struct OneCallConfiguration: Sendable {
 
     /// The TLS listener, created with placeholders on first use by a `mqtt.tls.*` key.
     private var tlsListener: MQTTListenerConfiguration {
-        get { mqttTLS ?? MQTTListenerConfiguration(host: mqtt.host, port: 8883, tls: .init(certificateFile: "", privateKeyFile: "")) }
+        get {
+            mqttTLS
+                ?? MQTTListenerConfiguration(
+                    host: mqtt.host, port: 8883, tls: .init(certificateFile: "", privateKeyFile: ""))
+        }
         set { mqttTLS = newValue }
     }
 
@@ -232,8 +240,12 @@ public struct OneCallConfiguration: Sendable {
             throw ConfigurationError(key: "log_level", reason: "unknown level '\(logLevel)'")
         }
         if let tls = mqttTLS?.tls {
-            if tls.certificateFile.isEmpty { throw ConfigurationError(key: "mqtt.tls.certificate", reason: "required for a TLS listener") }
-            if tls.privateKeyFile.isEmpty { throw ConfigurationError(key: "mqtt.tls.private_key", reason: "required for a TLS listener") }
+            if tls.certificateFile.isEmpty {
+                throw ConfigurationError(key: "mqtt.tls.certificate", reason: "required for a TLS listener")
+            }
+            if tls.privateKeyFile.isEmpty {
+                throw ConfigurationError(key: "mqtt.tls.private_key", reason: "required for a TLS listener")
+            }
             if tls.requireClientCertificate && tls.caFile == nil {
                 throw ConfigurationError(key: "mqtt.tls.ca", reason: "required when client certificates are required")
             }
@@ -253,8 +265,9 @@ public struct OneCallConfiguration: Sendable {
                 reason: "listening on \(mqtt.host) beyond loopback requires authentication: set mqtt.password_file "
                     + "and mqtt.allow_anonymous false")
         }
-        if let tlsListener = mqttTLS, anonymous && !Self.isLoopback(tlsListener.host)
-            && !(tlsListener.tls?.requireClientCertificate ?? false)
+        if let tlsListener = mqttTLS,
+            anonymous && !Self.isLoopback(tlsListener.host)
+                && !(tlsListener.tls?.requireClientCertificate ?? false)
         {
             throw ConfigurationError(
                 key: "mqtt.tls.host", reason: "listening beyond loopback requires client certificates or passwords")
@@ -266,7 +279,9 @@ public struct OneCallConfiguration: Sendable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigurationError(key: key, reason: "cannot read \(path)")
         }
-        guard data.count <= 16 << 20 else { throw ConfigurationError(key: key, reason: "\(path) is larger than 16 MiB") }
+        guard data.count <= 16 << 20 else {
+            throw ConfigurationError(key: key, reason: "\(path) is larger than 16 MiB")
+        }
         guard let text = String(data: data, encoding: .utf8) else {
             throw ConfigurationError(key: key, reason: "\(path) is not UTF-8")
         }

@@ -26,7 +26,9 @@ public struct OneCallServer: Sendable {
     private let logger: Logger
 
     /// Validates the configuration and builds the parts; fails with the offending key.
-    public init(configuration: OneCallConfiguration, logger: Logger = Logger(label: "onecall")) throws(ConfigurationError) {
+    public init(configuration: OneCallConfiguration, logger: Logger = Logger(label: "onecall"))
+        throws(ConfigurationError)
+    {
         let security = try configuration.validatedSecurity()
         self.configuration = configuration
         var logger = logger
@@ -65,7 +67,10 @@ public struct OneCallServer: Sendable {
             let endpoints = OneCallEndpoints(mqttPort: mqttPort, mqttTLSPort: tlsPort, httpPort: httpPort)
             logger.info(
                 "OneCall is ready",
-                metadata: ["mqtt.port": "\(mqttPort)", "mqtt.tls_port": "\(tlsPort.map(String.init) ?? "-")", "http.port": "\(httpPort)"])
+                metadata: [
+                    "mqtt.port": "\(mqttPort)", "mqtt.tls_port": "\(tlsPort.map(String.init) ?? "-")",
+                    "http.port": "\(httpPort)",
+                ])
             await onReady(endpoints)
         }
         services.append(http)

@@ -36,7 +36,8 @@ public final class Broker: Sendable {
     /// Creates a broker. `timers` runs session-expiry and will-delay timers.
     public init(
         configuration: BrokerConfiguration = BrokerConfiguration(), security: BrokerSecurity = BrokerSecurity(),
-        statistics: BrokerStatistics = BrokerStatistics(), timers: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        statistics: BrokerStatistics = BrokerStatistics(),
+        timers: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         logger: Logger = Logger(label: "onecall.broker")
     ) {
         self.configuration = configuration
@@ -70,8 +71,7 @@ public final class Broker: Sendable {
         var delivered = 0
         for delivery in deliveries {
             let retain = delivery.retainAsPublished ? message.retain : false
-            if delivery.session.deliver(message, qos: delivery.qos, retain: retain, identifiers: delivery.identifiers)
-            {
+            if delivery.session.deliver(message, qos: delivery.qos, retain: retain, identifiers: delivery.identifiers) {
                 delivered += 1
             } else {
                 statistics.add(.messagesDropped)
@@ -141,7 +141,8 @@ public final class Broker: Sendable {
         -> Bool
     {
         let existed = state.withLockedValue { state in
-            state.tree.insert(filter, entry: SubscriptionEntry(session: session, options: options, identifier: identifier))
+            state.tree.insert(
+                filter, entry: SubscriptionEntry(session: session, options: options, identifier: identifier))
         }
         session.lock.withLock {
             session.subscriptions[filter] = .init(options: options, identifier: identifier)
@@ -312,7 +313,8 @@ public final class Broker: Sendable {
     /// Subscribes from inside OneCall. Messages arrive on the returned stream, which buffers at most
     /// `bufferLimit` messages; beyond that the oldest are dropped and counted. Retained messages that
     /// match are delivered first. Cancel by dropping the stream's iterator or calling `cancel`.
-    public func subscribe(filter text: String, qos: MQTTQoS = .atLeastOnce, bufferLimit: Int = 10_000) throws(TopicError)
+    public func subscribe(filter text: String, qos: MQTTQoS = .atLeastOnce, bufferLimit: Int = 10_000)
+        throws(TopicError)
         -> BrokerSubscription
     {
         let filter = try SharedFilter(parsing: text)
@@ -329,7 +331,9 @@ public final class Broker: Sendable {
                 if case .dropped = continuation.yield(message) { statistics.add(.messagesDropped) }
             })
         if filter.group == nil {
-            for message in retainedMessages(matching: filter.filter) { session.deliver(message, qos: qos, retain: true, identifiers: []) }
+            for message in retainedMessages(matching: filter.filter) {
+                session.deliver(message, qos: qos, retain: true, identifiers: [])
+            }
         }
         _ = subscribe(session, filter: filter, options: MQTTSubscriptionOptions(qos: qos), identifier: nil)
         let subscription = BrokerSubscription(messages: stream) { [self] in

@@ -37,7 +37,10 @@ final class BrokerSession: @unchecked Sendable {
     /// For in-process subscribers: receives every delivery instead of a connection.
     let localSink: (@Sendable (BrokerMessage) -> Void)?
 
-    init(clientIdentifier: String, configuration: BrokerConfiguration, localSink: (@Sendable (BrokerMessage) -> Void)? = nil) {
+    init(
+        clientIdentifier: String, configuration: BrokerConfiguration,
+        localSink: (@Sendable (BrokerMessage) -> Void)? = nil
+    ) {
         self.clientIdentifier = clientIdentifier
         self.flow = OutboundFlow(
             window: configuration.maximumInflightMessages, maximumQueued: configuration.maximumQueuedMessages)

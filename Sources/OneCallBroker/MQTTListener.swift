@@ -74,7 +74,10 @@ public final class MQTTListener: Service, Sendable {
     private let serverChannel = NIOLockedValueBox<(any Channel)?>(nil)
 
     /// Creates a listener; call ``bind()`` before running it.
-    public init(broker: Broker, configuration: MQTTListenerConfiguration, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+    public init(
+        broker: Broker, configuration: MQTTListenerConfiguration,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) {
         self.broker = broker
         self.configuration = configuration
         self.group = group
@@ -115,7 +118,10 @@ public final class MQTTListener: Service, Sendable {
         serverChannel.withLockedValue { $0 = channel }
         broker.logger.info(
             "MQTT listener started",
-            metadata: ["mqtt.address": "\(channel.localAddress.map { "\($0)" } ?? "?")", "mqtt.tls": "\(configuration.tls != nil)"])
+            metadata: [
+                "mqtt.address": "\(channel.localAddress.map { "\($0)" } ?? "?")",
+                "mqtt.tls": "\(configuration.tls != nil)",
+            ])
         return channel.localAddress?.port ?? configuration.port
     }
 

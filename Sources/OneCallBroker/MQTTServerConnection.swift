@@ -59,7 +59,9 @@ final class MQTTServerConnection: ChannelInboundHandler, @unchecked Sendable {
 
     func channelActive(context: ChannelHandlerContext) {
         broker.statistics.add(.connectionsAccepted)
-        if broker.openConnections.wrappingIncrementThenLoad(ordering: .relaxed) > broker.configuration.maximumConnections {
+        if broker.openConnections.wrappingIncrementThenLoad(ordering: .relaxed)
+            > broker.configuration.maximumConnections
+        {
             broker.statistics.add(.connectionsRejected)
             counted = true
             context.close(promise: nil)
@@ -168,7 +170,9 @@ final class MQTTServerConnection: ChannelInboundHandler, @unchecked Sendable {
             let known = session.lock.withLock { session.inboundQoS2.remove(ack.packetIdentifier) != nil }
             send(
                 .pubcomp(
-                    MQTTAck(packetIdentifier: ack.packetIdentifier, reasonCode: known ? .success : .packetIdentifierNotFound)))
+                    MQTTAck(
+                        packetIdentifier: ack.packetIdentifier, reasonCode: known ? .success : .packetIdentifierNotFound
+                    )))
         case .pubcomp(let ack):
             if let session, session.lock.withLock({ session.flow.received(pubcomp: ack.packetIdentifier) }) {
                 needsDrain = true
@@ -204,7 +208,8 @@ final class MQTTServerConnection: ChannelInboundHandler, @unchecked Sendable {
         }
         let identity: BrokerIdentity
         switch broker.security.authenticate(
-            username: connect.username, password: connect.password, certificateIdentity: listener.certificateIdentity(of: context?.channel), listener: listener)
+            username: connect.username, password: connect.password,
+            certificateIdentity: listener.certificateIdentity(of: context?.channel), listener: listener)
         {
         case .accepted(let id): identity = id
         case .refused(let reason):
@@ -276,8 +281,13 @@ final class MQTTServerConnection: ChannelInboundHandler, @unchecked Sendable {
         }
         phase = .connected
         broker.statistics.add(.clientsConnected)
-        send(.connack(MQTTConnAck(sessionPresent: attachment.sessionPresent, reasonCode: .success, properties: ackProperties)))
-        logger.debug("client connected", metadata: ["mqtt.version": "\(version)", "mqtt.session_present": "\(attachment.sessionPresent)"])
+        send(
+            .connack(
+                MQTTConnAck(sessionPresent: attachment.sessionPresent, reasonCode: .success, properties: ackProperties))
+        )
+        logger.debug(
+            "client connected",
+            metadata: ["mqtt.version": "\(version)", "mqtt.session_present": "\(attachment.sessionPresent)"])
         if !resend.isEmpty {
             var buffer = context!.channel.allocator.buffer(capacity: 256 * resend.count)
             for item in resend { encode(item, into: &buffer) }
@@ -319,7 +329,9 @@ final class MQTTServerConnection: ChannelInboundHandler, @unchecked Sendable {
         }
         let id = p.packetIdentifier ?? 0
         if p.qos == .exactlyOnce {
-            let (duplicate, count) = session.lock.withLock { (session.inboundQoS2.contains(id), session.inboundQoS2.count) }
+            let (duplicate, count) = session.lock.withLock {
+                (session.inboundQoS2.contains(id), session.inboundQoS2.count)
+            }
             if duplicate {
                 send(.pubrec(MQTTAck(packetIdentifier: id)))
                 return
@@ -334,7 +346,9 @@ final class MQTTServerConnection: ChannelInboundHandler, @unchecked Sendable {
             return acknowledge(p, reason: v5 ? .notAuthorized : .success)
         }
         if v5 && p.properties.payloadFormatIndicator == 1 {
-            guard (try? p.payload.getUTF8ValidatedString(at: p.payload.readerIndex, length: p.payload.readableBytes)) != nil
+            guard
+                (try? p.payload.getUTF8ValidatedString(at: p.payload.readerIndex, length: p.payload.readableBytes))
+                    != nil
             else {
                 return acknowledge(p, reason: .payloadFormatInvalid)
             }
@@ -479,13 +493,15 @@ final class MQTTServerConnection: ChannelInboundHandler, @unchecked Sendable {
             broker.statistics.add(.packetsSent)
         case .publish(let pending, let id, let duplicate):
             var publish = MQTTPublish(
-                topic: pending.message.topic, payload: pending.message.payload, qos: pending.qos, retain: pending.retain,
+                topic: pending.message.topic, payload: pending.message.payload, qos: pending.qos,
+                retain: pending.retain,
                 duplicate: duplicate, packetIdentifier: id)
             if version == .v5 {
                 publish.properties = pending.message.properties
                 publish.properties.subscriptionIdentifiers = pending.identifiers
                 if let expiresAt = pending.message.expiresAt {
-                    publish.properties.messageExpiryInterval = UInt32(max(1, (expiresAt - BrokerClock.now()).rounded(.up)))
+                    publish.properties.messageExpiryInterval = UInt32(
+                        max(1, (expiresAt - BrokerClock.now()).rounded(.up)))
                 }
                 if outboundAliasLimit > 0 {
                     if let alias = outboundAliases[publish.topic] {

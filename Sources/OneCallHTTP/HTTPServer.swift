@@ -38,7 +38,8 @@ public enum HTTPServer {
         }
         return Application(
             router: router,
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "onecall"),
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port), serverName: "onecall"),
             onServerRunning: { channel in await onStarted(channel.localAddress?.port ?? configuration.port) },
             logger: logger)
     }

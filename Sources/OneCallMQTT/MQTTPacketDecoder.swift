@@ -68,7 +68,8 @@ public struct MQTTPacketDecoder: Sendable {
             let code = try body.readMQTTByte()
             let reason = v5 ? MQTTReasonCode(rawValue: code) : MQTTReasonCode.fromConnectReturnCodeV3(code)
             let properties = v5 ? try MQTTProperties.read(from: &body, context: .connack) : MQTTProperties()
-            packet = .connack(MQTTConnAck(sessionPresent: ackFlags & 1 == 1, reasonCode: reason, properties: properties))
+            packet = .connack(
+                MQTTConnAck(sessionPresent: ackFlags & 1 == 1, reasonCode: reason, properties: properties))
         case 3:
             packet = .publish(try Self.decodePublish(flags: flags, body: &body, v5: v5))
         case 4, 5, 6, 7:

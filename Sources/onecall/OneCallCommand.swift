@@ -96,7 +96,9 @@ struct Passwd: ParsableCommand {
             lines = text.split(separator: "\n").map(String.init).filter { !$0.hasPrefix(username + ":") }
         }
         if !delete {
-            guard !username.isEmpty, !username.contains(":") else { throw fail(ValidationError("user name must be non-empty without ':'")) }
+            guard !username.isEmpty, !username.contains(":") else {
+                throw fail(ValidationError("user name must be non-empty without ':'"))
+            }
             var secret = password
             if secret == nil { secret = readLine(strippingNewline: true) }
             guard let secret, !secret.isEmpty else { throw fail(ValidationError("empty password")) }

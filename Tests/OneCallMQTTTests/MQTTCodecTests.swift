@@ -80,7 +80,9 @@ import Testing
                         MQTTSubscription(
                             topicFilter: "$share/g/b/#",
                             options: v5
-                                ? .init(qos: .exactlyOnce, noLocal: false, retainAsPublished: true, retainHandling: .doNotSend)
+                                ? .init(
+                                    qos: .exactlyOnce, noLocal: false, retainAsPublished: true,
+                                    retainHandling: .doNotSend)
                                 : .init(qos: .exactlyOnce)),
                     ], properties: subscribeProps)),
             .suback(MQTTSubAck(packetIdentifier: 10, reasonCodes: [.grantedQoS1, .grantedQoS2, .unspecifiedError])),
@@ -100,12 +102,15 @@ import Testing
                 .disconnect(MQTTDisconnect(reasonCode: .serverShuttingDown, properties: disconnectProps)),
                 .disconnect(MQTTDisconnect(reasonCode: .disconnectWithWill)),
                 .auth(MQTTAuth()),
-                .auth(MQTTAuth(reasonCode: .continueAuthentication, properties: {
-                    var p = MQTTProperties()
-                    p.authenticationMethod = "SCRAM-SHA-1"
-                    p.authenticationData = [9, 9]
-                    return p
-                }())),
+                .auth(
+                    MQTTAuth(
+                        reasonCode: .continueAuthentication,
+                        properties: {
+                            var p = MQTTProperties()
+                            p.authenticationMethod = "SCRAM-SHA-1"
+                            p.authenticationData = [9, 9]
+                            return p
+                        }())),
             ]
         } else {
             packets += [
