@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import OneCallBroker
@@ -24,6 +25,7 @@ public struct OneCallServer: Sendable {
     /// The embedded MQTT broker, for in-process publishers and subscribers.
     public let broker: Broker
     private let logger: Logger
+    private let group = NIOLockedValueBox<ServiceGroup?>(nil)
 
     /// Validates the configuration and builds the parts; fails with the offending key.
     public init(configuration: OneCallConfiguration, logger: Logger = Logger(label: "onecall"))
@@ -79,6 +81,12 @@ public struct OneCallServer: Sendable {
                 services: services.map { .init(service: $0) } + companions,
                 gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
                 logger: logger))
+        self.group.withLockedValue { $0 = group }
         try await group.run()
+    }
+
+    /// Stops a running server gracefully, as SIGTERM does.
+    public func shutdown() async {
+        await group.withLockedValue { $0 }?.triggerGracefulShutdown()
     }
 }

@@ -21,7 +21,15 @@ final class MQTTServerConnection: ChannelInboundHandler, @unchecked Sendable {
     let listener: MQTTListenerConfiguration
     let eventLoop: any EventLoop
     private var context: ChannelHandlerContext?
-    private var logger: Logger
+    /// Logs at debug level with the client id and remote address attached.
+    private func debug(_ message: @autoclosure () -> Logger.Message, _ extra: Logger.Metadata = [:]) {
+        broker.logger.debug(
+            message(),
+            metadata: extra.merging([
+                "mqtt.client_id": "\(clientIdentifier)",
+                "mqtt.remote": "\(context?.remoteAddress.map { "\($0)" } ?? "?")",
+            ]) { a, _ in a })
+    }
     private var decoder: MQTTPacketDecoder
     private var cumulation: ByteBuffer?
     private var phase = Phase.awaitingConnect
@@ -41,6 +49,8 @@ final class MQTTServerConnection: ChannelInboundHandler, @unchecked Sendable {
     private var rules: AccessRules?
     private var connectExpiryWasZero = false
     private var needsDrain = false
+    /// Packets encoded during this read (acks, SUBACKs, deliveries), written at the end of it.
+    private var output: ByteBuffer?
     private var counted = false
 
     init(broker: Broker, listener: MQTTListenerConfiguration, eventLoop: any EventLoop) {
@@ -48,7 +58,6 @@ final class MQTTServerConnection: ChannelInboundHandler, @unchecked Sendable {
         self.listener = listener
         self.eventLoop = eventLoop
         self.decoder = MQTTPacketDecoder(maximumPacketSize: broker.configuration.maximumPacketSize)
-        self.logger = broker.logger
     }
 
     // MARK: Channel events
@@ -68,12 +77,11 @@ final class MQTTServerConnection: ChannelInboundHandler, @unchecked Sendable {
             return
         }
         counted = true
-        logger[metadataKey: "mqtt.remote"] = "\(context.remoteAddress.map { "\($0)" } ?? "?")"
         connectTimer = eventLoop.scheduleTask(in: .milliseconds(Int64(broker.configuration.connectTimeout * 1000))) {
             [weak self] in
             guard let self, self.phase == .awaitingConnect else { return }
             self.broker.statistics.add(.connectTimeouts)
-            self.logger.debug("no CONNECT in time; closing")
+            self.debug("no CONNECT in time; closing")
             self.close()
         }
         context.fireChannelActive()
@@ -128,7 +136,24 @@ final class MQTTServerConnection: ChannelInboundHandler, @unchecked Sendable {
             needsDrain = false
             drain()
         }
+        flushOutput()
+    }
+
+    /// Writes and flushes whatever has been encoded since the last flush.
+    private func flushOutput() {
+        guard let context else { return }
+        if let buffer = output, buffer.readableBytes > 0 {
+            broker.statistics.add(.bytesSent, buffer.readableBytes)
+            output = nil
+            context.write(wrapOutboundOut(buffer), promise: nil)
+        }
         context.flush()
+    }
+
+    /// The buffer that outgoing packets are encoded into until the next flush.
+    private func withOutput(capacity: Int, _ body: (inout ByteBuffer) -> Void) {
+        if output == nil { output = context!.channel.allocator.buffer(capacity: max(capacity, 1024)) }
+        body(&output!)
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
@@ -137,7 +162,7 @@ final class MQTTServerConnection: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        logger.debug("connection error", metadata: ["error": "\(error)"])
+        debug("connection error", ["error": "\(error)"])
         close()
     }
 
@@ -217,7 +242,6 @@ final class MQTTServerConnection: ChannelInboundHandler, @unchecked Sendable {
             return refuseConnect(reason, "authentication failed")
         }
         rules = broker.security.rules(username: identity.username, clientIdentifier: clientID)
-        logger[metadataKey: "mqtt.client_id"] = "\(clientID)"
 
         if let w = connect.will {
             do {
@@ -285,20 +309,19 @@ final class MQTTServerConnection: ChannelInboundHandler, @unchecked Sendable {
             .connack(
                 MQTTConnAck(sessionPresent: attachment.sessionPresent, reasonCode: .success, properties: ackProperties))
         )
-        logger.debug(
-            "client connected",
-            metadata: ["mqtt.version": "\(version)", "mqtt.session_present": "\(attachment.sessionPresent)"])
+        debug(
+            "client connected", ["mqtt.version": "\(version)", "mqtt.session_present": "\(attachment.sessionPresent)"])
         if !resend.isEmpty {
-            var buffer = context!.channel.allocator.buffer(capacity: 256 * resend.count)
-            for item in resend { encode(item, into: &buffer) }
-            context!.write(wrapOutboundOut(buffer), promise: nil)
+            withOutput(capacity: 256 * resend.count) { buffer in
+                for item in resend { encode(item, into: &buffer) }
+            }
         }
         scheduleKeepAliveCheck()
         needsDrain = true
     }
 
     private func refuseConnect(_ reason: MQTTReasonCode, _ why: String) {
-        logger.debug("connect refused", metadata: ["mqtt.reason": "\(reason)", "why": "\(why)"])
+        debug("connect refused", ["mqtt.reason": "\(reason)", "why": "\(why)"])
         send(.connack(MQTTConnAck(sessionPresent: false, reasonCode: reason)))
         will = nil
         close()
@@ -342,7 +365,7 @@ final class MQTTServerConnection: ChannelInboundHandler, @unchecked Sendable {
         }
         if let rules, !rules.allows(topic, access: .write) {
             broker.statistics.add(.authorizationDenials)
-            logger.debug("publish not authorised", metadata: ["mqtt.topic": "\(topic)"])
+            debug("publish not authorised", ["mqtt.topic": "\(topic)"])
             return acknowledge(p, reason: v5 ? .notAuthorized : .success)
         }
         if v5 && p.properties.payloadFormatIndicator == 1 {
@@ -478,11 +501,11 @@ final class MQTTServerConnection: ChannelInboundHandler, @unchecked Sendable {
         }
         if expired > 0 { broker.statistics.add(.messagesExpired, expired) }
         if !items.isEmpty {
-            var buffer = context.channel.allocator.buffer(capacity: 256 * items.count)
-            for item in items { encode(item, into: &buffer) }
-            broker.statistics.add(.bytesSent, buffer.readableBytes)
-            context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+            withOutput(capacity: 256 * items.count) { buffer in
+                for item in items { encode(item, into: &buffer) }
+            }
         }
+        flushOutput()
         if more { scheduleDrain() }
     }
 
@@ -527,12 +550,9 @@ final class MQTTServerConnection: ChannelInboundHandler, @unchecked Sendable {
     }
 
     private func send(_ packet: MQTTPacket) {
-        guard let context, phase != .closed else { return }
-        var buffer = context.channel.allocator.buffer(capacity: packet.encodedSize(version: version))
-        packet.write(to: &buffer, version: version)
+        guard context != nil, phase != .closed else { return }
+        withOutput(capacity: 64) { packet.write(to: &$0, version: version) }
         broker.statistics.add(.packetsSent)
-        broker.statistics.add(.bytesSent, buffer.readableBytes)
-        context.write(wrapOutboundOut(buffer), promise: nil)
     }
 
     // MARK: Closing
@@ -549,7 +569,7 @@ final class MQTTServerConnection: ChannelInboundHandler, @unchecked Sendable {
         case .malformedPacket: broker.statistics.add(.malformedPackets)
         default: broker.statistics.add(.protocolErrors)
         }
-        logger.debug("bad packet", metadata: ["error": "\(error)"])
+        debug("bad packet", ["error": "\(error)"])
         if phase == .awaitingConnect {
             if error.reasonCode == .unsupportedProtocolVersion {
                 // The version is unknown: answer in 3.1.1 form, which every version can read (MQTT-3.1.2-2).
@@ -569,7 +589,7 @@ final class MQTTServerConnection: ChannelInboundHandler, @unchecked Sendable {
     /// Closes the connection; a 5.0 client that is connected is first sent DISCONNECT with `reason`.
     private func disconnect(_ reason: MQTTReasonCode, _ why: String) {
         guard phase != .closed else { return }
-        logger.debug("closing connection", metadata: ["mqtt.reason": "\(reason)", "why": "\(why)"])
+        debug("closing connection", ["mqtt.reason": "\(reason)", "why": "\(why)"])
         if phase == .connected && version == .v5 {
             var properties = MQTTProperties()
             properties.reasonString = why
@@ -580,7 +600,7 @@ final class MQTTServerConnection: ChannelInboundHandler, @unchecked Sendable {
 
     private func close() {
         guard let context, phase != .closed else { return }
-        context.flush()
+        flushOutput()
         context.close(promise: nil)
     }
 

@@ -1,3 +1,4 @@
+import DequeModule
 import NIOCore
 import OneCallMQTT
 
@@ -41,8 +42,8 @@ struct OutboundFlow {
     }
 
     private var inflight: [UInt16: Inflight] = [:]
-    private var order = CircularBuffer<UInt16>()
-    private var queue = CircularBuffer<Pending>()
+    private var order = Deque<UInt16>()
+    private var queue = Deque<Pending>()
     private var nextIdentifier: UInt16 = 1
 
     /// QoS 1/2 messages in flight at most (the server's window and the client's Receive Maximum).
@@ -146,7 +147,7 @@ struct OutboundFlow {
     /// Drops queued QoS 0 messages (when the client goes offline); returns how many.
     mutating func dropQueuedQoS0() -> Int {
         let before = queue.count
-        queue = CircularBuffer(queue.filter { $0.qos != .atMostOnce })
+        queue = Deque(queue.filter { $0.qos != .atMostOnce })
         return before - queue.count
     }
 
@@ -161,7 +162,7 @@ struct OutboundFlow {
     private mutating func compactOrder() {
         while let first = order.first, inflight[first] == nil { order.removeFirst() }
         if order.count > 4 * max(inflight.count, 16) {
-            order = CircularBuffer(order.filter { inflight[$0] != nil })
+            order = Deque(order.filter { inflight[$0] != nil })
         }
     }
 }

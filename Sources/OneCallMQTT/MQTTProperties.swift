@@ -186,7 +186,7 @@ extension MQTTProperties {
         case .topicAliasMaximum: topicAliasMaximum = try b.readMQTTUInt16()
         case .topicAlias:
             let v = try b.readMQTTUInt16()
-            guard v > 0 else { throw MQTTCodecError(.protocolError, "topic alias 0") }
+            guard v > 0 else { throw MQTTCodecError(.topicAliasInvalid, "topic alias 0") }
             topicAlias = v
         case .maximumQoS:
             let v = try b.readMQTTByte()

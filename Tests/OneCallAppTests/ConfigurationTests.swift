@@ -1,0 +1,74 @@
+import Foundation
+import OneCallApp
+import OneCallBroker
+import Testing
+
+@Suite struct ConfigurationTests {
+    func write(_ text: String) throws -> String {
+        let dir = try TestEnvironment.temporaryDirectory()
+        let path = dir.appendingPathComponent("onecall.json").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func everyKeyHasADefault() throws {
+        let configuration = try OneCallConfiguration.load(file: nil, environment: [:])
+        #expect(configuration.mqtt.port == 1883)
+        #expect(configuration.mqtt.host == "127.0.0.1")
+        #expect(configuration.http.port == 8080)
+        let security = try configuration.validatedSecurity()
+        #expect(security.allowAnonymous)
+    }
+
+    @Test func fileThenEnvironment() throws {
+        let path = try write(#"{"mqtt": {"port": 1999, "max_queued_messages": 5}, "http": {"port": 0}}"#)
+        let configuration = try OneCallConfiguration.load(file: path, environment: ["MQTT_PORT": "2999"])
+        #expect(configuration.mqtt.port == 2999)
+        #expect(configuration.broker.maximumQueuedMessages == 5)
+        #expect(configuration.http.port == 0)
+    }
+
+    @Test func unknownKeysAndBadValuesNameTheKey() throws {
+        #expect(throws: ConfigurationError(key: "mqtt.prot", reason: "unknown key")) {
+            try OneCallConfiguration.load(file: try write(#"{"mqtt": {"prot": 1}}"#), environment: [:])
+        }
+        #expect(throws: ConfigurationError(key: "mqtt.port", reason: "70000 is outside 0...65535")) {
+            try OneCallConfiguration.load(file: try write(#"{"mqtt": {"port": 70000}}"#), environment: [:])
+        }
+        #expect(throws: ConfigurationError(key: "mqtt.retain_available", reason: "expected true or false")) {
+            try OneCallConfiguration.load(
+                file: try write(#"{"mqtt": {"retain_available": "maybe"}}"#), environment: [:])
+        }
+        #expect(throws: ConfigurationError(key: "http.port", reason: "expected an integer")) {
+            try OneCallConfiguration.load(file: nil, environment: ["HTTP_PORT": "eighty"])
+        }
+        let notJSON = try write("{mqtt")
+        #expect(throws: ConfigurationError(key: notJSON, reason: "not valid JSON")) {
+            try OneCallConfiguration.load(file: notJSON, environment: [:])
+        }
+    }
+
+    @Test func listeningBeyondLoopbackNeedsAuthentication() throws {
+        var configuration = OneCallConfiguration()
+        try configuration.set("mqtt.host", .string("0.0.0.0"))
+        #expect(throws: ConfigurationError.self) { try configuration.validatedSecurity() }
+        let dir = try TestEnvironment.temporaryDirectory()
+        let passwd = dir.appendingPathComponent("passwd").path
+        try (try PasswordFile.line(username: "u", password: "p", iterations: 100)).write(
+            toFile: passwd, atomically: true, encoding: .utf8)
+        try configuration.set("mqtt.password_file", .string(passwd))
+        let security = try configuration.validatedSecurity()
+        #expect(!security.allowAnonymous)
+    }
+
+    @Test func badAclFileFailsWithItsLine() throws {
+        let dir = try TestEnvironment.temporaryDirectory()
+        let acl = dir.appendingPathComponent("acl").path
+        try "topic read a\nuser\n".write(toFile: acl, atomically: true, encoding: .utf8)
+        var configuration = OneCallConfiguration()
+        try configuration.set("mqtt.acl_file", .string(acl))
+        #expect(throws: ConfigurationError(key: "acl", reason: "line 2: 'user' needs a name")) {
+            try configuration.validatedSecurity()
+        }
+    }
+}
