@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(name: "OneCallCoreTests", dependencies: ["OneCallCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "OneCallMQTTTests",
-            dependencies: ["OneCallMQTT", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["OneCallMQTT", "OneCallCore", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -104,7 +104,11 @@ let package = Package(
         ),
         .testTarget(
             name: "OneCallAppTests",
-            dependencies: ["OneCallApp", "OneCallBroker", "OneCallMQTT"],
+            dependencies: [
+                "OneCallApp", "OneCallBroker", "OneCallMQTT",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

@@ -6,12 +6,12 @@ import Testing
 #endif
 
 /// The `onecall` binary as a user runs it: config errors, HTTP endpoints, graceful shutdown, passwd.
-@Suite(.serialized) struct ExecutableTests {
-    @Test func invalidConfigurationFailsAtStartNamingTheKey() throws {
+@Suite(.serialized, .timeLimit(.minutes(2))) struct ExecutableTests {
+    @Test func invalidConfigurationFailsAtStartNamingTheKey() async throws {
         let dir = try TestEnvironment.temporaryDirectory()
         let config = dir.appendingPathComponent("bad.json").path
         try #"{"mqtt": {"max_queued_messages": -1}}"#.write(toFile: config, atomically: true, encoding: .utf8)
-        let result = try TestEnvironment.run(
+        let result = try await TestEnvironment.run(
             TestEnvironment.executable.path, ["serve", "--config", config], timeout: 30)
         #expect(result.status == 2)
         #expect(result.stderr.contains("mqtt.max_queued_messages"), "\(result.stderr)")
@@ -19,27 +19,22 @@ import Testing
 
     @Test func servesHealthAndMetricsAndStopsOnSIGTERM() async throws {
         let dir = try TestEnvironment.temporaryDirectory()
-        let process = Process()
-        process.executableURL = TestEnvironment.executable
-        process.arguments = ["serve", "--mqtt-port", "0", "--http-port", "0", "--data-dir", dir.path]
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        defer { if process.isRunning { process.terminate() } }
-        // Read the log until the ready line gives the ports.
-        var log = ""
+        let log = dir.appendingPathComponent("serve.log").path
+        let process = try ChildProcess(
+            TestEnvironment.executable.path, ["serve", "--mqtt-port", "0", "--http-port", "0", "--data-dir", dir.path],
+            stderr: log)
+        defer { process.stop() }
+        // Wait for the ready line, which gives the ports.
         var httpPort: Int?
-        let deadline = Date().addingTimeInterval(30)
-        while httpPort == nil && Date() < deadline {
-            let data = err.fileHandleForReading.availableData
-            if data.isEmpty { break }
-            log += String(decoding: data, as: UTF8.self)
-            if let range = log.range(of: #"http.port=(\d+)"#, options: .regularExpression) {
-                httpPort = Int(log[range].dropFirst("http.port=".count))
+        var logText = ""
+        for _ in 0..<300 where httpPort == nil {
+            try await Task.sleep(for: .milliseconds(100))
+            logText = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            if let range = logText.range(of: #"http.port=(\d+)"#, options: .regularExpression) {
+                httpPort = Int(logText[range].dropFirst("http.port=".count))
             }
         }
-        let port = try #require(httpPort, "no ready line in: \(log)")
+        let port = try #require(httpPort, "no ready line in: \(logText)")
         let (health, healthResponse) = try await URLSession.shared.data(
             from: URL(string: "http://127.0.0.1:\(port)/healthz")!)
         #expect((healthResponse as? HTTPURLResponse)?.statusCode == 200)
@@ -48,32 +43,35 @@ import Testing
         let text = String(decoding: metrics, as: UTF8.self)
         #expect(text.contains("# TYPE onecall_mqtt_clients_connected gauge"))
         #expect(text.contains("onecall_mqtt_messages_received_total "))
-        kill(process.processIdentifier, SIGTERM)
-        let stop = Date().addingTimeInterval(10)
-        while process.isRunning && Date() < stop { try await Task.sleep(for: .milliseconds(50)) }
-        #expect(!process.isRunning, "still running 10 s after SIGTERM")
-        if !process.isRunning { #expect(process.terminationStatus == 0) }
+        process.signal(SIGTERM)
+        var status: Int32?
+        for _ in 0..<200 where status == nil {
+            try await Task.sleep(for: .milliseconds(50))
+            status = process.poll()
+        }
+        #expect(status == 0, "exit status after SIGTERM: \(status.map(String.init) ?? "still running after 10 s")")
     }
 
-    @Test func passwdWritesAFileTheBrokerAccepts() throws {
+    @Test func passwdWritesAFileTheBrokerAccepts() async throws {
         let dir = try TestEnvironment.temporaryDirectory()
         let file = dir.appendingPathComponent("passwd").path
-        let add = try TestEnvironment.run(
+        let add = try await TestEnvironment.run(
             TestEnvironment.executable.path, ["passwd", file, "alice"], timeout: 30, input: "wonderland\n")
         #expect(add.status == 0, "\(add.stderr)")
-        _ = try TestEnvironment.run(
+        _ = try await TestEnvironment.run(
             TestEnvironment.executable.path, ["passwd", file, "bob", "--password", "builder"], timeout: 30)
         let text = try String(contentsOfFile: file, encoding: .utf8)
         #expect(text.split(separator: "\n").count == 2)
         #expect(text.contains("alice:$7$"))
-        _ = try TestEnvironment.run(TestEnvironment.executable.path, ["passwd", file, "bob", "--delete"], timeout: 30)
+        _ = try await TestEnvironment.run(
+            TestEnvironment.executable.path, ["passwd", file, "bob", "--delete"], timeout: 30)
         let after = try String(contentsOfFile: file, encoding: .utf8)
         #expect(!after.contains("bob:"))
         #expect(after.contains("alice:"))
     }
 
-    @Test func demoRunsAndStopsByItself() throws {
-        let result = try TestEnvironment.run(
+    @Test func demoRunsAndStopsByItself() async throws {
+        let result = try await TestEnvironment.run(
             TestEnvironment.executable.path, ["demo", "--mqtt-port", "0", "--http-port", "0", "--duration", "1"],
             timeout: 60)
         #expect(result.status == 0, "\(result.stderr)")

@@ -7,7 +7,7 @@ import Testing
 /// command-line clients, MQTT 3.1.1 and 5.0) against OneCall's broker, configured as the suite's
 /// README describes: an open listener with an ACL on one server; a password listener and a TLS listener
 /// that requires client certificates (CN is the user name) on another.
-@Suite(.serialized) struct InteropSuiteTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct InteropSuiteTests {
     static func brokerLimits(_ c: inout OneCallConfiguration) throws {
         try c.set("mqtt.max_packet_size", .number(65536))
         try c.set("mqtt.receive_maximum", .number(20))
@@ -22,13 +22,13 @@ import Testing
     @Test func pahoAndMosquittoClientsPass() async throws {
         let python = try TestEnvironment.requirePeer("python3", install: "apt-get install -y python3")
         _ = try TestEnvironment.requirePeer("mosquitto_pub", install: "apt-get install -y mosquitto-clients")
-        let probe = try TestEnvironment.run(python, ["-c", "import paho.mqtt, pytest"], timeout: 60)
+        let probe = try await TestEnvironment.run(python, ["-c", "import paho.mqtt, pytest"], timeout: 60)
         guard probe.status == 0 else {
             Issue.record("paho-mqtt or pytest is missing: python3 -m pip install paho-mqtt pytest (scripts/test does)")
             return
         }
         let dir = try TestEnvironment.temporaryDirectory()
-        let certificates = try TestEnvironment.makeCertificates(in: dir)
+        let certificates = try await TestEnvironment.makeCertificates(in: dir)
         let interop = TestEnvironment.root.appendingPathComponent("Tests/Interop")
 
         var open = OneCallConfiguration()
@@ -68,9 +68,7 @@ import Testing
             "--cafile", certificates.ca, "--client-cert", certificates.clientCertificate,
             "--client-key", certificates.clientKey,
         ]
-        let result = try await Task.detached {
-            try TestEnvironment.run(python, arguments, timeout: 600, directory: interop)
-        }.value
+        let result = try await TestEnvironment.run(python, arguments, timeout: 600, directory: interop)
         await openServer.stop()
         await authServer.stop()
         let summary = result.stdout.split(separator: "\n").last.map(String.init) ?? ""

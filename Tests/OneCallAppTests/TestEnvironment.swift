@@ -52,50 +52,48 @@ enum TestEnvironment {
     static func run(
         _ executable: String, _ arguments: [String], timeout: Double = 300, input: String? = nil,
         environment: [String: String]? = nil, directory: URL? = nil
-    ) throws -> Output {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        if let directory { process.currentDirectoryURL = directory }
-        let out = Pipe()
-        let err = Pipe()
-        let inp = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = inp
-        try process.run()
-        if let input { inp.fileHandleForWriting.write(Data(input.utf8)) }
-        try inp.fileHandleForWriting.close()
-        let outData = ReadBox()
-        let errData = ReadBox()
-        let group = DispatchGroup()
-        for (pipe, box) in [(out, outData), (err, errData)] {
-            group.enter()
-            DispatchQueue.global().async {
-                box.data = pipe.fileHandleForReading.readDataToEndOfFile()
-                group.leave()
-            }
+    ) async throws -> Output {
+        try await offPool {
+            try runBlocking(
+                executable, arguments, timeout: timeout, input: input, environment: environment, directory: directory)
         }
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        if process.isRunning {
-            process.terminate()
-            Thread.sleep(forTimeInterval: 0.5)
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        }
-        process.waitUntilExit()
-        group.wait()
-        return Output(
-            status: process.terminationStatus, stdout: String(decoding: outData.data, as: UTF8.self),
-            stderr: String(decoding: errData.data, as: UTF8.self))
     }
 
-    final class ReadBox: @unchecked Sendable { var data = Data() }
+    /// Runs blocking work on its own thread, never on one of Swift concurrency's few pool threads
+    /// (which the servers under test need), and awaits its result.
+    static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try work() })
+            }
+        }
+    }
+
+    private static func runBlocking(
+        _ executable: String, _ arguments: [String], timeout: Double, input: String?,
+        environment: [String: String]?, directory: URL?
+    ) throws -> Output {
+        // Output goes to files, not pipes: a pipe's reader waits for every process that inherited
+        // its write end (any child spawned concurrently), a file does not.
+        let scratch = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let out = scratch.appendingPathComponent("stdout").path
+        let err = scratch.appendingPathComponent("stderr").path
+        let inp = scratch.appendingPathComponent("stdin").path
+        _ = FileManager.default.createFile(atPath: inp, contents: Data((input ?? "").utf8))
+        let child = try ChildProcess(
+            executable, arguments, stdin: inp, stdout: out, stderr: err, directory: directory?.path,
+            environment: environment)
+        let status = child.wait(timeout: timeout)
+        return Output(
+            status: status,
+            stdout: String(decoding: FileManager.default.contents(atPath: out) ?? Data(), as: UTF8.self),
+            stderr: String(decoding: FileManager.default.contents(atPath: err) ?? Data(), as: UTF8.self))
+    }
 
     /// Generates a CA, a server certificate for 127.0.0.1/localhost and a client certificate with
     /// the given CN, with Debian's `openssl`.
-    static func makeCertificates(in dir: URL, clientCommonName: String = "device1") throws -> Certificates {
+    static func makeCertificates(in dir: URL, clientCommonName: String = "device1") async throws -> Certificates {
         let openssl = try requirePeer("openssl", install: "apt-get install -y openssl")
         let p = { (name: String) in dir.appendingPathComponent(name).path }
         let steps: [[String]] = [
@@ -124,7 +122,7 @@ enum TestEnvironment {
         try "subjectAltName=DNS:localhost,IP:127.0.0.1\n".write(
             toFile: p("server.ext"), atomically: true, encoding: .utf8)
         for step in steps {
-            let result = try run(openssl, step, timeout: 60)
+            let result = try await run(openssl, step, timeout: 60)
             guard result.status == 0 else { throw CertificateError(message: result.stderr) }
         }
         return Certificates(
@@ -152,15 +150,27 @@ final class RunningServer: @unchecked Sendable {
         self.task = task
     }
 
-    /// Starts a server from a configuration and waits until it listens.
+    /// Starts a server from a configuration and waits until it listens; a server that fails to start
+    /// throws its error, one that is not ready within 30 s is cancelled and reported.
     static func start(_ configuration: OneCallConfiguration) async throws -> RunningServer {
         let server = try OneCallServer(configuration: configuration)
         let (stream, continuation) = AsyncStream.makeStream(of: OneCallEndpoints.self)
         let task = Task {
+            defer { continuation.finish() }
             try await server.run(handleSignals: false) { endpoints in continuation.yield(endpoints) }
         }
+        let watchdog = Task {
+            try await Task.sleep(for: .seconds(30))
+            task.cancel()
+        }
+        defer { watchdog.cancel() }
         for await endpoints in stream { return RunningServer(server: server, endpoints: endpoints, task: task) }
-        throw CancellationError()
+        try await task.value
+        throw StartFailure()
+    }
+
+    struct StartFailure: Error, CustomStringConvertible {
+        var description: String { "the server stopped before it was ready" }
     }
 
     /// Stops the server gracefully and waits for it.
