@@ -96,6 +96,15 @@ public struct OneCallConfiguration: Sendable {
         Key(name: "mqtt.max_queued_messages", kind: .int(0...10_000_000), help: "queued messages per session") {
             $0.broker.maximumQueuedMessages = $1 as! Int
         },
+        Key(name: "mqtt.backpressure_queue_length", kind: .int(0...10_000_000), help: "queue that pauses publishers") {
+            $0.broker.backPressureQueueLength = $1 as! Int
+        },
+        Key(name: "mqtt.publisher_pause_limit", kind: .double(0.001...60), help: "longest publisher pause, s") {
+            $0.broker.publisherPauseLimit = $1 as! Double
+        },
+        Key(name: "mqtt.socket_receive_buffer", kind: .int(0...64 << 20), help: "bytes per socket (0: kernel)") {
+            $0.broker.socketReceiveBufferSize = $1 as! Int
+        },
         Key(name: "mqtt.max_retained_messages", kind: .int(0...100_000_000), help: "retained messages kept") {
             $0.broker.maximumRetainedMessages = $1 as! Int
         },

@@ -54,12 +54,21 @@ public final class Broker: Sendable {
     /// topic was refused because the store is full.
     @discardableResult
     public func publish(_ message: BrokerMessage) -> Int? {
-        route(message, counted: true)
+        route(message, counted: true).delivered
     }
 
-    /// Routes a message; `counted` is false for the broker's own `$SYS` updates.
+    /// What routing one message did.
+    struct RouteOutcome {
+        /// Sessions it was given to, or `nil` when a new retained topic was refused.
+        var delivered: Int?
+        /// Whether a subscriber's queue is long enough that the publisher should pause.
+        var congested = false
+    }
+
+    /// Routes a message; `counted` is false for the broker's own `$SYS` updates, `publisher` is the
+    /// connection it came from (for back-pressure).
     @discardableResult
-    func route(_ message: BrokerMessage, counted: Bool) -> Int? {
+    func route(_ message: BrokerMessage, counted: Bool, publisher: MQTTServerConnection? = nil) -> RouteOutcome {
         var refused = false
         let deliveries: [Delivery] = state.withLockedValue { state in
             if message.retain {
@@ -68,17 +77,24 @@ public final class Broker: Sendable {
             return state.tree.match(topic: message.topic, publisher: message.publisherClientIdentifier)
         }
         if counted { statistics.add(.messagesReceived) }
-        var delivered = 0
+        var outcome = RouteOutcome(delivered: 0)
         for delivery in deliveries {
             let retain = delivery.retainAsPublished ? message.retain : false
-            if delivery.session.deliver(message, qos: delivery.qos, retain: retain, identifiers: delivery.identifiers) {
-                delivered += 1
-            } else {
+            switch delivery.session.deliver(
+                message, qos: delivery.qos, retain: retain, identifiers: delivery.identifiers, publisher: publisher)
+            {
+            case .queued(let congested):
+                outcome.delivered! += 1
+                outcome.congested = outcome.congested || congested
+            case .skipped:
+                break
+            case .dropped:
                 statistics.add(.messagesDropped)
                 logDrop(delivery.session)
             }
         }
-        return refused ? nil : delivered
+        if refused { outcome.delivered = nil }
+        return outcome
     }
 
     private func logDrop(_ session: BrokerSession) {
@@ -212,13 +228,16 @@ public final class Broker: Sendable {
     /// Detaches `connection` from its session after the network connection closed. Publishes or
     /// schedules the will, and ends or schedules the end of the session by its expiry interval.
     func detach(_ session: BrokerSession, connection: MQTTServerConnection, will: BrokerMessage?, willDelay: UInt32) {
+        var paused: [MQTTServerConnection] = []
         let (isCurrent, expiry, generation): (Bool, UInt32, Int) = session.lock.withLock {
             guard session.connection === connection else { return (false, 0, 0) }
+            paused = session.takePausedPublishers(all: true)
             session.setConnection(nil)
             session.drainScheduled = false
             _ = session.flow.dropQueuedQoS0()
             return (true, session.expiryInterval, session.generation)
         }
+        for publisher in paused { publisher.resumeReading() }
         guard isCurrent else {
             // Taken over: the will (if any) goes out now unless delayed; the new connection cancels delays.
             if let will, willDelay == 0 { publishWill(will) }

@@ -10,6 +10,14 @@ public struct BrokerConfiguration: Sendable, Equatable {
     public var receiveMaximum: Int = 100
     /// Messages queued per session beyond the inflight window, online or offline.
     public var maximumQueuedMessages: Int = 1000
+    /// Messages queued for one connected subscriber at which the connections publishing to it stop
+    /// being read until it drains to half (at most ``publisherPauseLimit`` seconds at a time); 0: never.
+    public var backPressureQueueLength: Int = 1000
+    /// Longest a publisher is paused for one congested subscriber, in seconds.
+    public var publisherPauseLimit: Double = 0.1
+    /// Kernel receive buffer per client socket, in bytes (0: the kernel's auto-tuning). A fixed, modest
+    /// buffer keeps what a paused publisher can have in flight small, so latency stays low under load.
+    public var socketReceiveBufferSize: Int = 65536
     /// Retained messages kept at most; a new retained topic beyond this is refused and counted.
     public var maximumRetainedMessages: Int = 100_000
     /// Topic aliases a 5.0 client may use towards the broker.

@@ -34,6 +34,10 @@ final class BrokerSession: @unchecked Sendable {
     var droppedMessages = 0
     /// What the attached client may read; `nil` when no access control applies.
     var rules: AccessRules?
+    /// Publishers paused because this session's queue is long; resumed when it drains.
+    var pausedPublishers: [MQTTServerConnection] = []
+    /// The queue length that pauses publishers (0: never).
+    let backPressureQueueLength: Int
     /// For in-process subscribers: receives every delivery instead of a connection.
     let localSink: (@Sendable (BrokerMessage) -> Void)?
 
@@ -45,6 +49,7 @@ final class BrokerSession: @unchecked Sendable {
         self.flow = OutboundFlow(
             window: configuration.maximumInflightMessages, maximumQueued: configuration.maximumQueuedMessages)
         self.localSink = localSink
+        self.backPressureQueueLength = configuration.backPressureQueueLength
     }
 
     /// Whether a connection is attached (read without the lock, for share-group choice).
@@ -56,32 +61,63 @@ final class BrokerSession: @unchecked Sendable {
         connected.store(connection != nil, ordering: .relaxed)
     }
 
-    /// Queues a message for this session and wakes its connection. Returns false if it was dropped.
+    /// What became of a delivery.
+    enum DeliveryOutcome {
+        /// Queued (or handed to an in-process sink); `congested` when the publisher should pause.
+        case queued(congested: Bool)
+        /// Not for this session (QoS 0 while offline, or not readable under its ACL).
+        case skipped
+        /// Dropped because the queue was full.
+        case dropped
+    }
+
+    /// Queues a message for this session and wakes its connection. When the queue of a connected
+    /// session is long, `publisher` (if any, and not this session's own connection) is recorded to be
+    /// resumed later and the outcome says so.
     @discardableResult
-    func deliver(_ message: BrokerMessage, qos: MQTTQoS, retain: Bool, identifiers: [Int]) -> Bool {
+    func deliver(
+        _ message: BrokerMessage, qos: MQTTQoS, retain: Bool, identifiers: [Int], publisher: MQTTServerConnection? = nil
+    ) -> DeliveryOutcome {
         if let localSink {
             var copy = message
             copy.qos = min(qos, message.qos)
             copy.retain = retain
             localSink(copy)
-            return true
+            return .queued(congested: false)
         }
         let effective = min(qos, message.qos)
         var wake: MQTTServerConnection?
-        let result: OutboundFlow.EnqueueResult? = lock.withLock {
-            if connection == nil && effective == .atMostOnce { return nil }
-            if let rules, !rules.allows(message.topic, access: .read) { return nil }
+        let outcome: DeliveryOutcome = lock.withLock {
+            if connection == nil && effective == .atMostOnce { return .skipped }
+            if let rules, !rules.allows(message.topic, access: .read) { return .skipped }
             let result = flow.enqueue(
                 .init(message: message, qos: effective, retain: retain, identifiers: identifiers))
             if result == .dropped {
                 droppedMessages += 1
-            } else if let connection, !drainScheduled {
+                return .dropped
+            }
+            if let connection, !drainScheduled {
                 drainScheduled = true
                 wake = connection
             }
-            return result
+            var congested = false
+            if let publisher, let connection, connection !== publisher, backPressureQueueLength > 0,
+                flow.queuedCount >= backPressureQueueLength
+            {
+                congested = true
+                if !pausedPublishers.contains(where: { $0 === publisher }) { pausedPublishers.append(publisher) }
+            }
+            return .queued(congested: congested)
         }
         wake?.scheduleDrain()
-        return result != .dropped
+        return outcome
+    }
+
+    /// Takes the paused publishers once the queue has drained to half the back-pressure length (or
+    /// unconditionally with `all`); call with `lock` held.
+    func takePausedPublishers(all: Bool = false) -> [MQTTServerConnection] {
+        guard !pausedPublishers.isEmpty, all || flow.queuedCount <= backPressureQueueLength / 2 else { return [] }
+        defer { pausedPublishers = [] }
+        return pausedPublishers
     }
 }

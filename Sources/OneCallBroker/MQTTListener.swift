@@ -72,6 +72,7 @@ public final class MQTTListener: Service, Sendable {
     private let configuration: MQTTListenerConfiguration
     private let group: any EventLoopGroup
     private let serverChannel = NIOLockedValueBox<(any Channel)?>(nil)
+    private let connections = ConnectionRegistry()
 
     /// Creates a listener; call ``bind()`` before running it.
     public init(
@@ -99,10 +100,15 @@ public final class MQTTListener: Service, Sendable {
         }
         let broker = self.broker
         let configuration = self.configuration
-        let channel = try await ServerBootstrap(group: group)
+        let connections = self.connections
+        var bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            // Idle devices send small packets: start reads small and let busy connections grow them.
+            .childChannelOption(
+                .recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 512, maximum: 65536)
+            )
             .childChannelOption(.writeBufferWaterMark, value: .init(low: 32 * 1024, high: 256 * 1024))
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -110,11 +116,16 @@ public final class MQTTListener: Service, Sendable {
                         try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
                     }
                     try channel.pipeline.syncOperations.addHandler(
-                        MQTTServerConnection(broker: broker, listener: configuration, eventLoop: channel.eventLoop))
+                        MQTTServerConnection(
+                            broker: broker, listener: configuration, eventLoop: channel.eventLoop,
+                            registry: connections))
                 }
             }
-            .bind(host: configuration.host, port: configuration.port)
-            .get()
+        let receiveBuffer = broker.configuration.socketReceiveBufferSize
+        if receiveBuffer > 0 {
+            bootstrap = bootstrap.childChannelOption(.socketOption(.so_rcvbuf), value: SocketOptionValue(receiveBuffer))
+        }
+        let channel = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
         serverChannel.withLockedValue { $0 = channel }
         broker.logger.info(
             "MQTT listener started",
@@ -128,10 +139,30 @@ public final class MQTTListener: Service, Sendable {
     /// The bound port, once ``bind()`` has returned.
     public var port: Int? { serverChannel.withLockedValue { $0?.localAddress?.port } }
 
+    /// Runs until graceful shutdown; then stops accepting and closes every client connection
+    /// (a 5.0 client is told DISCONNECT 0x8B, server shutting down).
     public func run() async throws {
         if serverChannel.withLockedValue({ $0 }) == nil { try await bind() }
         try? await gracefulShutdown()
         let channel = serverChannel.withLockedValue { $0 }
         try? await channel?.close()
+        for connection in connections.all() { connection.shutDown() }
+    }
+}
+
+/// The open connections of one listener, so that shutdown can close them.
+final class ConnectionRegistry: Sendable {
+    private let connections = NIOLockedValueBox<[ObjectIdentifier: MQTTServerConnection]>([:])
+
+    func add(_ connection: MQTTServerConnection) {
+        connections.withLockedValue { $0[ObjectIdentifier(connection)] = connection }
+    }
+
+    func remove(_ connection: MQTTServerConnection) {
+        _ = connections.withLockedValue { $0.removeValue(forKey: ObjectIdentifier(connection)) }
+    }
+
+    func all() -> [MQTTServerConnection] {
+        connections.withLockedValue { Array($0.values) }
     }
 }

@@ -53,10 +53,16 @@ final class MQTTServerConnection: ChannelInboundHandler, @unchecked Sendable {
     private var output: ByteBuffer?
     private var counted = false
 
-    init(broker: Broker, listener: MQTTListenerConfiguration, eventLoop: any EventLoop) {
+    private let registry: ConnectionRegistry?
+
+    init(
+        broker: Broker, listener: MQTTListenerConfiguration, eventLoop: any EventLoop,
+        registry: ConnectionRegistry? = nil
+    ) {
         self.broker = broker
         self.listener = listener
         self.eventLoop = eventLoop
+        self.registry = registry
         self.decoder = MQTTPacketDecoder(maximumPacketSize: broker.configuration.maximumPacketSize)
     }
 
@@ -77,6 +83,7 @@ final class MQTTServerConnection: ChannelInboundHandler, @unchecked Sendable {
             return
         }
         counted = true
+        registry?.add(self)
         connectTimer = eventLoop.scheduleTask(in: .milliseconds(Int64(broker.configuration.connectTimeout * 1000))) {
             [weak self] in
             guard let self, self.phase == .awaitingConnect else { return }
@@ -89,6 +96,7 @@ final class MQTTServerConnection: ChannelInboundHandler, @unchecked Sendable {
 
     func channelInactive(context: ChannelHandlerContext) {
         if counted { broker.openConnections.wrappingDecrement(ordering: .relaxed) }
+        registry?.remove(self)
         connectTimer?.cancel()
         keepAliveTimer?.cancel()
         let wasConnected = phase == .connected
@@ -152,7 +160,7 @@ final class MQTTServerConnection: ChannelInboundHandler, @unchecked Sendable {
 
     /// The buffer that outgoing packets are encoded into until the next flush.
     private func withOutput(capacity: Int, _ body: (inout ByteBuffer) -> Void) {
-        if output == nil { output = context!.channel.allocator.buffer(capacity: max(capacity, 1024)) }
+        if output == nil { output = context!.channel.allocator.buffer(capacity: capacity) }
         body(&output!)
     }
 
@@ -385,7 +393,9 @@ final class MQTTServerConnection: ChannelInboundHandler, @unchecked Sendable {
             }
         }
         if p.qos == .exactlyOnce { session.lock.withLock { _ = session.inboundQoS2.insert(id) } }
-        let delivered = broker.publish(message)
+        let outcome = broker.route(message, counted: true, publisher: self)
+        let delivered = outcome.delivered
+        if outcome.congested { pauseReading() }
         var reason = MQTTReasonCode.success
         if v5 {
             if delivered == nil { reason = .quotaExceeded } else if delivered == 0 { reason = .noMatchingSubscribers }
@@ -490,6 +500,7 @@ final class MQTTServerConnection: ChannelInboundHandler, @unchecked Sendable {
         let batchLimit = 256
         var items: [OutboundFlow.Outgoing] = []
         var expired = 0
+        var resume: [MQTTServerConnection] = []
         let more: Bool = session.lock.withLock {
             guard session.connection === self else { return false }
             let now = BrokerClock.now()
@@ -497,8 +508,10 @@ final class MQTTServerConnection: ChannelInboundHandler, @unchecked Sendable {
                 items.append(item)
             }
             session.drainScheduled = items.count == batchLimit
+            resume = session.takePausedPublishers()
             return items.count == batchLimit
         }
+        for publisher in resume { publisher.resumeReading() }
         if expired > 0 { broker.statistics.add(.messagesExpired, expired) }
         if !items.isEmpty {
             withOutput(capacity: 256 * items.count) { buffer in
@@ -555,7 +568,42 @@ final class MQTTServerConnection: ChannelInboundHandler, @unchecked Sendable {
         broker.statistics.add(.packetsSent)
     }
 
+    // MARK: Back-pressure
+
+    private var readingPaused = false
+    private var pauseTimer: Scheduled<Void>?
+
+    /// Stops reading from this client until a congested subscriber drains (or the pause limit passes).
+    private func pauseReading() {
+        guard !readingPaused, let context, let options = context.channel.syncOptions else { return }
+        readingPaused = true
+        try? options.setOption(.autoRead, value: false)
+        let limit = TimeAmount.milliseconds(Int64(broker.configuration.publisherPauseLimit * 1000))
+        pauseTimer = eventLoop.scheduleTask(in: limit) { [weak self] in self?.resumeNow() }
+    }
+
+    /// Reads from this client again; may be called from any thread.
+    func resumeReading() {
+        eventLoop.execute { self.resumeNow() }
+    }
+
+    private func resumeNow() {
+        guard readingPaused, phase != .closed, let context, let options = context.channel.syncOptions else { return }
+        readingPaused = false
+        pauseTimer?.cancel()
+        pauseTimer = nil
+        try? options.setOption(.autoRead, value: true)
+        context.read()
+    }
+
     // MARK: Closing
+
+    /// The server is stopping: tell a 5.0 client why, then close.
+    func shutDown() {
+        eventLoop.execute {
+            self.disconnect(.serverShuttingDown, "server shutting down")
+        }
+    }
 
     /// Another connection took this session over: tell a 5.0 client why, then close.
     func takeOver() {
