@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import NIOEmbedded
 import OneCallCore
@@ -305,5 +306,84 @@ final class BrokerHarness {
         }
         #expect(publishes(try h.received(c, .v3_1_1)).count == 5)
         #expect(h.broker.statistics.value(.messagesDropped) == 15)
+    }
+}
+
+/// Hostile traffic after a valid CONNECT: mutated packet streams must close at most the offending
+/// connection, and the broker's accounting must come back to zero when every connection is gone.
+@Suite struct BrokerConnectionMutationTests {
+    static func corpus(_ version: MQTTProtocolVersion) -> [MQTTPacket] {
+        var props = MQTTProperties()
+        if version == .v5 {
+            props.userProperties = [.init(name: "k", value: "v")]
+            props.messageExpiryInterval = 5
+            props.topicAlias = 1
+        }
+        var subProps = MQTTProperties()
+        if version == .v5 { subProps.subscriptionIdentifiers = [3] }
+        return [
+            .publish(
+                MQTTPublish(
+                    topic: "f/a", payload: ByteBuffer(string: "x"), qos: .atLeastOnce, retain: true,
+                    packetIdentifier: 1, properties: props)),
+            .publish(
+                MQTTPublish(topic: "f/b", payload: ByteBuffer(string: "y"), qos: .exactlyOnce, packetIdentifier: 2)),
+            .publish(MQTTPublish(topic: "f/c", payload: ByteBuffer(), qos: .atMostOnce)),
+            .subscribe(
+                MQTTSubscribe(
+                    packetIdentifier: 3,
+                    subscriptions: [MQTTSubscription(topicFilter: "f/#", options: .init(qos: .exactlyOnce))],
+                    properties: subProps)),
+            .subscribe(
+                MQTTSubscribe(packetIdentifier: 4, subscriptions: [MQTTSubscription(topicFilter: "$share/g/f/+")])),
+            .unsubscribe(MQTTUnsubscribe(packetIdentifier: 5, topicFilters: ["f/#"])),
+            .puback(MQTTAck(packetIdentifier: 1)), .pubrec(MQTTAck(packetIdentifier: 1)),
+            .pubrel(MQTTAck(packetIdentifier: 2)), .pubcomp(MQTTAck(packetIdentifier: 1)),
+            .pingreq, .disconnect(MQTTDisconnect(reasonCode: version == .v5 ? .disconnectWithWill : .success)),
+        ]
+    }
+
+    @Test func mutatedTrafficNeverCrashesAndAccountingReturnsToZero() throws {
+        var configuration = BrokerConfiguration()
+        configuration.maximumPacketSize = 2048
+        configuration.maximumQueuedMessages = 50
+        let h = BrokerHarness(configuration: configuration)
+        var rng = SeededRandomNumberGenerator(seed: 0x5EED)
+        var channels: [EmbeddedChannel] = []
+        var closedByBroker = 0
+        let iterations =
+            Int(ProcessInfo.processInfo.environment["ONECALL_FUZZ_ITERATIONS"] ?? "").map { $0 / 30 } ?? 600
+        for i in 0..<iterations {
+            let version: MQTTProtocolVersion = i % 2 == 0 ? .v5 : .v3_1_1
+            let will = MQTTWill(topic: "f/will", payload: ByteBuffer(string: "w"), qos: .atLeastOnce)
+            let (channel, ack) = try h.connect(
+                MQTTConnect(
+                    protocolVersion: version, clientIdentifier: "m\(i % 40)", cleanStart: i % 3 == 0, will: will))
+            #expect(ack.reasonCode == .success)
+            var stream = ByteBuffer()
+            let corpus = Self.corpus(version)
+            for _ in 0..<Int.random(in: 1...6, using: &rng) {
+                corpus[Int.random(in: 0..<corpus.count, using: &rng)].write(to: &stream, version: version)
+            }
+            var bytes = Array(stream.readableBytesView)
+            for _ in 0..<Int.random(in: 0...3, using: &rng) where !bytes.isEmpty {
+                bytes[Int.random(in: 0..<bytes.count, using: &rng)] = UInt8.random(in: 0...255, using: &rng)
+            }
+            _ = try? channel.writeInbound(ByteBuffer(bytes: bytes))
+            h.settle()
+            _ = try? h.received(channel, version)
+            if !channel.isActive { closedByBroker += 1 }
+            channels.append(channel)
+        }
+        #expect(closedByBroker > 0, "some mutated streams must have been refused")
+        // A well-behaved client is still served.
+        let (probe, _) = try h.connect(MQTTConnect(protocolVersion: .v5, clientIdentifier: "probe"))
+        try h.send(probe, .pingreq, .v5)
+        #expect(try h.received(probe, .v5) == [.pingresp])
+        channels.append(probe)
+        for channel in channels where channel.isActive { try channel.close().wait() }
+        h.settle()
+        #expect(h.broker.openConnections.load(ordering: .relaxed) == 0)
+        #expect(h.broker.statistics.value(.clientsConnected) == 0)
     }
 }

@@ -1,22 +1,12 @@
+import Foundation
 import NIOCore
+import OneCallCore
 import OneCallMQTT
 import Testing
 
 /// A seeded mutation test over the decoder: valid packets with bytes flipped, inserted, removed and
 /// truncated must decode, wait for more bytes, or throw an `MQTTCodecError` — never crash or hang.
 @Suite struct MQTTDecoderMutationTests {
-    /// A small deterministic generator (SplitMix64), so that a failure can be replayed from its seed.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static func corpus(_ version: MQTTProtocolVersion) -> [[UInt8]] {
         MQTTCodecTests.samplePackets(version).map { packet in
             var b = ByteBuffer()
@@ -25,7 +15,8 @@ import Testing
         }
     }
 
-    static func mutate(_ input: [UInt8], _ rng: inout SplitMix) -> [UInt8] {
+    /// Flips, inserts, removes and truncates bytes of a valid packet.
+    static func mutate(_ input: [UInt8], _ rng: inout SeededRandomNumberGenerator) -> [UInt8] {
         var bytes = input
         for _ in 0..<Int.random(in: 1...4, using: &rng) {
             switch Int.random(in: 0..<5, using: &rng) {
@@ -45,12 +36,15 @@ import Testing
         return bytes
     }
 
+    /// Iterations per run: bounded in CI; `ONECALL_FUZZ_ITERATIONS` asks for a longer local run.
+    static let iterations = Int(ProcessInfo.processInfo.environment["ONECALL_FUZZ_ITERATIONS"] ?? "") ?? 20_000
+
     @Test(arguments: [MQTTProtocolVersion.v3_1_1, .v5])
     func mutatedPacketsNeverCrash(version: MQTTProtocolVersion) {
-        var rng = SplitMix(state: 0x0C0A_11 + UInt64(version.rawValue))
+        var rng = SeededRandomNumberGenerator(seed: 0x0C0A_11 + UInt64(version.rawValue))
         let corpus = Self.corpus(version)
         var outcomes = (packets: 0, incomplete: 0, errors: 0)
-        for _ in 0..<20_000 {
+        for _ in 0..<Self.iterations {
             let seed = corpus[Int.random(in: 0..<corpus.count, using: &rng)]
             let mutated = Self.mutate(seed, &rng)
             var decoder = MQTTPacketDecoder(version: version, maximumPacketSize: 4096)
@@ -78,12 +72,12 @@ import Testing
     }
 
     @Test func mutatedConnectPacketsNeverCrash() {
-        var rng = SplitMix(state: 42)
+        var rng = SeededRandomNumberGenerator(seed: 42)
         let connects = [MQTTProtocolVersion.v3_1, .v3_1_1, .v5].flatMap { v in
             Self.corpus(v).filter { $0.first == 0x10 }
         }
         var errors = 0
-        for _ in 0..<10_000 {
+        for _ in 0..<Self.iterations / 2 {
             var decoder = MQTTPacketDecoder()
             var buffer = ByteBuffer(bytes: Self.mutate(connects[Int.random(in: 0..<connects.count, using: &rng)], &rng))
             do { _ = try decoder.decode(&buffer) } catch { errors += 1 }
