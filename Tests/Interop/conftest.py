@@ -58,6 +58,10 @@ CONNECT_TIMEOUT = 10  # a TCP connection that never sends CONNECT is closed with
 
 AUTH_USERS = {"device1": "secret1", "admin": "adminpw"}
 
+# How long a test waits to be sure that something does NOT arrive (after everything that
+# should arrive has arrived).  Raise it (MQTT_SETTLE=1.5) for a slow broker or machine.
+SETTLE = float(os.environ.get("MQTT_SETTLE", "0.5"))
+
 
 def pytest_addoption(parser):
     group = parser.getgroup("mqtt-interop", "MQTT broker interoperability suite")
@@ -77,6 +81,8 @@ def _opt(config, opt):
 
 
 def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "probe(name): the test checks a background probe started before the first test")
     config.addinivalue_line(
         "markers",
         "beyond_mosquitto: behaviour allowed by the spec that Mosquitto does not implement; "
@@ -517,7 +523,9 @@ class RawClient:
         """Next packet, or None on timeout.  Raises ConnectionClosed on EOF."""
         if self.backlog:
             return self.backlog.pop(0)
-        timeout = self.default_timeout if timeout is None else timeout
+        return self._recv_socket(self.default_timeout if timeout is None else timeout)
+
+    def _recv_socket(self, timeout):
         deadline = time.monotonic() + timeout
         while True:
             pkt = self._try_parse()
@@ -542,8 +550,9 @@ class RawClient:
             else:
                 self.buf += data
 
-    def expect(self, kind: str, timeout=None) -> Packet:
-        """Wait for a packet of the given kind; other packets are kept for later recv()."""
+    def expect(self, kind: str, timeout=None, pid=None) -> Packet:
+        """Wait for a packet of the given kind (and packet identifier, if given); other packets
+        are kept for later recv()."""
         timeout = self.default_timeout if timeout is None else timeout
         deadline = time.monotonic() + timeout
         skipped = []
@@ -551,7 +560,7 @@ class RawClient:
             pending = list(self.backlog)
             self.backlog = []
             for i, p in enumerate(pending):
-                if p.kind == kind:
+                if p.kind == kind and (pid is None or p.pid == pid):
                     skipped.extend(pending[:i])
                     skipped.extend(pending[i + 1:])
                     return p
@@ -561,22 +570,30 @@ class RawClient:
                 pkt = self.recv(max(left, 0.0)) if left > 0 else None
                 if pkt is None:
                     raise AssertionError(f"timed out after {timeout}s waiting for {kind}; got {skipped!r}")
-                if pkt.kind == kind:
+                if pkt.kind == kind and (pid is None or pkt.pid == pid):
                     return pkt
                 skipped.append(pkt)
         finally:
             self.backlog = skipped + self.backlog
 
-    def collect(self, duration: float, kind=None):
-        """Read packets for ``duration`` seconds; returns the list (stops early on EOF)."""
+    def collect(self, duration: float, kind=None, count=None):
+        """Read packets (of ``kind`` if given) for up to ``duration`` seconds, or until ``count``
+        of them arrived; other packets are kept for later.  Stops early on EOF."""
         out = []
+        if kind is not None:
+            keep = []
+            for p in self.backlog:
+                (out if p.kind == kind else keep).append(p)
+            self.backlog = keep
+        else:
+            out, self.backlog = self.backlog, []
         deadline = time.monotonic() + duration
-        while True:
+        while count is None or len(out) < count:
             left = deadline - time.monotonic()
             if left <= 0:
                 break
             try:
-                pkt = self.recv(left)
+                pkt = self._recv_socket(left)
             except ConnectionClosed:
                 break
             if pkt is None:
@@ -585,6 +602,13 @@ class RawClient:
                 out.append(pkt)
             else:
                 self.backlog.append(pkt)
+        return out
+
+    def publishes(self, count=0, timeout=3.0, settle=None):
+        """PUBLISH packets: wait (up to ``timeout``) until ``count`` arrived, then keep listening
+        ``settle`` seconds for unexpected extra ones.  Acknowledges nothing."""
+        out = self.collect(timeout, "PUBLISH", count) if count else []
+        out += self.collect(SETTLE if settle is None else settle, "PUBLISH")
         return out
 
     def wait_closed(self, timeout: float):
@@ -641,16 +665,12 @@ class RawClient:
         """Publish with the complete QoS handshake; returns the PUBACK / PUBREC packet."""
         pid = self.publish(topic, payload, qos, retain, props=props)
         if qos == 1:
-            ack = self.expect("PUBACK", timeout)
-            assert ack.pid == pid
-            return ack
+            return self.expect("PUBACK", timeout, pid)
         if qos == 2:
-            rec = self.expect("PUBREC", timeout)
-            assert rec.pid == pid
+            rec = self.expect("PUBREC", timeout, pid)
             if rec.reason < 0x80:
                 self.send_raw(build_ack(self.version, PUBREL, pid))
-                comp = self.expect("PUBCOMP", timeout)
-                assert comp.pid == pid
+                self.expect("PUBCOMP", timeout, pid)
             return rec
         return None
 
@@ -771,6 +791,7 @@ class PahoClient:
                              reconnect_on_failure=False, manual_ack=manual_ack, **kwargs)
         if username is not None:
             self.c.username_pw_set(username, password)
+        broker.port_for(listener)  # fails clearly if the listener is not configured
         if listener == "tls":
             self.c.tls_set_context(broker.ssl_context(with_client_cert))
             self.c.tls_insecure_set(True)  # chain is still verified; see BrokerConfig.ssl_context
@@ -896,7 +917,14 @@ class PahoClient:
                     break
         return out
 
-    def expect_nothing(self, duration=1.0):
+    def collect_n(self, count, timeout=3.0, settle=None):
+        """Wait until ``count`` messages arrived (or ``timeout``), then ``settle`` seconds for extras."""
+        out = self.collect(count, timeout=timeout) if count else []
+        out += self.collect(timeout=SETTLE if settle is None else settle)
+        return out
+
+    def expect_nothing(self, duration=None):
+        duration = SETTLE if duration is None else duration
         got = self.collect(timeout=duration)
         assert not got, f"expected no message, got {got!r}"
 
@@ -911,26 +939,132 @@ class PahoClient:
         finally:
             self.stop()
 
-    def wait_disconnected(self, timeout=3.0):
-        self._wait(lambda: self._disconnected is not None, timeout, "broker-side disconnect")
-        return self._disconnected
-
     def stop(self):
         if self._loop_started:
             self._loop_started = False
             self.c.loop_stop()
 
-    def force_close(self):
+
+# --------------------------------------------------------------------------------------
+# Background probes: slow, passive measurements (timeouts of several seconds) that run
+# concurrently with the rest of the suite.  A test marked @pytest.mark.probe("name")
+# only checks the recorded result, so the suite does not sit idle for those seconds.
+# --------------------------------------------------------------------------------------
+
+def _probe_no_connect(broker):
+    """Two TCP connections that never complete CONNECT: one silent, one with half a CONNECT."""
+    limit = CONNECT_TIMEOUT + 2
+    silent = RawClient(broker.host, broker.port, 4)
+    partial = RawClient(broker.host, broker.port, 4)
+    partial.send_raw(b"\x10\x0e\x00\x04MQ")
+    start = time.monotonic()
+    out = {}
+    for name, c in (("silent", silent), ("partial", partial)):
+        closed, packets, _ = c.wait_closed(max(0.1, limit - (time.monotonic() - start)))
+        out[name] = {"closed": closed, "elapsed": time.monotonic() - start,
+                     "packets": [p.kind for p in packets]}
+        c.close()
+    out["limit"] = limit
+    return out
+
+
+def _probe_keepalive(broker):
+    """A client with keep alive 2 s and a will that goes silent after CONNACK."""
+    will_topic = f"it/probe/{uuid.uuid4().hex}/will"
+    watcher = RawClient(broker.host, broker.port, 4)
+    assert watcher.connect("kaw" + uuid.uuid4().hex[:16], keepalive=60).reason == 0
+    assert watcher.subscribe([(will_topic, 1)]).reasons == [1]
+    c = RawClient(broker.host, broker.port, 4)
+    ack = c.connect("kap" + uuid.uuid4().hex[:16], keepalive=2,
+                    will={"topic": will_topic, "payload": b"timed-out", "qos": 1})
+    assert ack.reason == 0
+    closed, _, elapsed = c.wait_closed(12)
+    c.close()
+    will = None
+    try:
+        p = watcher.expect("PUBLISH", 3)
+        will = p.payload
+        watcher.ack_publish(p)
+    except (AssertionError, ConnectionClosed):
+        pass
+    watcher.disconnect()
+    return {"closed": closed, "elapsed": elapsed, "will": will}
+
+
+def _probe_pinging(broker):
+    """A client with keep alive 2 s that sends PINGREQ every second for 4 s."""
+    c = RawClient(broker.host, broker.port, 4)
+    assert c.connect("kpp" + uuid.uuid4().hex[:16], keepalive=2).reason == 0
+    responses = 0
+    try:
+        for _ in range(4):
+            time.sleep(1.0)
+            if c.ping(3).kind == "PINGRESP":
+                responses += 1
+    except (ConnectionClosed, AssertionError):
+        pass
+    c.disconnect()
+    return {"responses": responses}
+
+
+PROBES = {"no_connect": _probe_no_connect, "keepalive": _probe_keepalive, "pinging": _probe_pinging}
+
+
+class Probe(threading.Thread):
+    def __init__(self, name, broker):
+        super().__init__(name=f"probe-{name}", daemon=True)
+        self.fn = PROBES[name]
+        self.broker = broker
+        self.result = None
+        self.error = None
+
+    def run(self):
         try:
-            self.c.loop_stop()
-        finally:
-            self._loop_started = False
-            s = self.c.socket()
-            if s is not None:
-                try:
-                    s.close()
-                except OSError:
-                    pass
+            self.result = self.fn(self.broker)
+        except BaseException as e:  # reported by the test that reads the result
+            self.error = e
+
+    def get(self, timeout=30):
+        self.join(timeout)
+        if self.is_alive():
+            raise AssertionError(f"{self.name} did not finish within {timeout}s")
+        if self.error is not None:
+            raise self.error
+        return self.result
+
+
+def _probes(config):
+    if not hasattr(config, "_mqtt_probes"):
+        config._mqtt_probes = {}
+    return config._mqtt_probes
+
+
+def _start_probe(config, name):
+    probes = _probes(config)
+    if name not in probes:
+        probes[name] = Probe(name, BrokerConfig(config))
+        probes[name].start()
+    return probes[name]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtestloop(session):
+    # Start the probes the selected tests need before the first test runs.
+    if session.config.option.collectonly:
+        return None
+    for item in session.items:
+        m = item.get_closest_marker("probe")
+        if m is not None:
+            _start_probe(session.config, m.args[0])
+    return None
+
+
+@pytest.fixture
+def probe(request):
+    """Result of the background probe named by the test's @pytest.mark.probe marker."""
+    m = request.node.get_closest_marker("probe")
+    assert m is not None, "test using the probe fixture needs @pytest.mark.probe(name)"
+    return _start_probe(request.config, m.args[0]).get()
 
 
 # --------------------------------------------------------------------------------------
@@ -951,6 +1085,7 @@ class Interop:
     MAX_OFFLINE_QUEUE = MAX_OFFLINE_QUEUE
     CONNECT_TIMEOUT = CONNECT_TIMEOUT
     AUTH_USERS = AUTH_USERS
+    SETTLE = SETTLE
 
     def __init__(self, broker: BrokerConfig, request):
         self.broker = broker
@@ -968,10 +1103,15 @@ class Interop:
     def topic(self, *parts) -> str:
         return "/".join(("it", self.run) + tuple(str(p) for p in parts))
 
+    def props(self, packet: str, **values) -> Properties:
+        """paho Properties for a packet type, e.g. mq.props("PUBLISH", UserProperty=[("a", "b")])."""
+        return paho_props(getattr(PacketTypes, packet), **values)
+
     # clients -------------------------------------------------------------------------
     def raw(self, version=5, listener="plain", timeout=5.0, with_client_cert=True) -> RawClient:
+        port = self.broker.port_for(listener)  # fails clearly if the listener is not configured
         ctx = self.broker.ssl_context(with_client_cert) if listener == "tls" else None
-        c = RawClient(self.broker.host, self.broker.port_for(listener), version, ctx, timeout)
+        c = RawClient(self.broker.host, port, version, ctx, timeout)
         self._clients.append(c)
         return c
 

@@ -60,9 +60,7 @@ touch "$WORK/passwd"
 mosquitto_passwd -b "$WORK/passwd" device1 secret1
 mosquitto_passwd -b "$WORK/passwd" admin adminpw
 
-# Mosquitto drops privileges when started as root: keep the generated files readable.
-chmod 755 "$WORK"
-chmod 644 "$WORK"/*
+chmod 700 "$WORK"
 
 # ---------------------------------------------------------------- ports and config
 read -r PLAIN_PORT AUTH_PORT TLS_PORT < <("$PYTHON" - <<'EOF'
@@ -76,7 +74,7 @@ for s in socks:
 EOF
 )
 
-sed -e "s#@WORKDIR@#$WORK#g" -e "s#@CONFDIR@#$CONFDIR#g" \
+sed -e "s#@WORKDIR@#$WORK#g" -e "s#@CONFDIR@#$CONFDIR#g" -e "s#@USER@#$(id -un)#g" \
     -e "s#@PLAIN_PORT@#$PLAIN_PORT#g" -e "s#@AUTH_PORT@#$AUTH_PORT#g" -e "s#@TLS_PORT@#$TLS_PORT#g" \
     "$CONFDIR/mosquitto.conf" > "$WORK/mosquitto.conf"
 
