@@ -16,15 +16,25 @@
  *       below the usual ephemeral range).
  *
  *   mqttload flow --port P [--qos 0|1] [--pubs 8] [--messages 400000]
- *                 [--size 200] [--window 64] [--threads 2] [--timeout 120]
- *                 [--drain 5] [--batch-bytes 32768] [--sockbuf 1048576]
+ *                 [--size 200] [--window 64] [--refill 1] [--threads 1]
+ *                 [--timeout 120] [--drain 5] [--batch-bytes 32768]
+ *                 [--sockbuf 1048576] [--pub-sndbuf 65536]
  *                 [--broker-pids pid,pid,...]
  *       One subscriber on "aircon/#" and --pubs publishers on
  *       "aircon/telemetry/<n>". --messages is the TOTAL across publishers.
  *       Publishers send as fast as the socket allows (QoS 0) or keep at
- *       most --window unacknowledged PUBLISHes (QoS 1). Every payload is a
- *       fixed-width aircon telemetry JSON document carrying the publisher
- *       number, a sequence number and the CLOCK_MONOTONIC send time in ns.
+ *       most --window unacknowledged PUBLISHes (QoS 1; --refill N waits
+ *       until N slots are free before sending again, 1 = strict window).
+ *       Every payload is a fixed-width aircon telemetry JSON document
+ *       carrying the publisher number, a sequence number and the
+ *       CLOCK_MONOTONIC send time in ns, so the subscriber can count loss
+ *       and duplicates and measure publish->receive latency.
+ *       --threads 1 runs everything on one epoll loop; with N >= 2 the
+ *       subscriber has thread 0 to itself and publishers share the rest.
+ *       Publisher SO_SNDBUF is kept small (--pub-sndbuf) so that under QoS 0
+ *       overload the backlog is what the broker lets queue (its socket
+ *       receive buffers and internal queues), not this process's send
+ *       buffers.
  *       Prints: rate (unique messages received / (last receive - start)),
  *       loss, duplicates, latency percentiles, this process's CPU% and the
  *       broker's CPU% (utime+stime of --broker-pids) over the same window.
@@ -258,22 +268,21 @@ static int parse_packet(const uint8_t *p, size_t len, uint8_t *hdr,
 /* ------------------------------------------------------------------ */
 /* sockets                                                              */
 
-static int opt_sockbuf = 1 << 20;
+static int opt_sockbuf = 1 << 20;   /* SO_RCVBUF everywhere, SO_SNDBUF of the subscriber */
+static int opt_pub_sndbuf = 65536; /* SO_SNDBUF of publishers: small on purpose */
 
 static void set_nonblock(int fd) {
     int fl = fcntl(fd, F_GETFL);
     fcntl(fd, F_SETFL, fl | O_NONBLOCK);
 }
 
-static int tcp_connect_blocking(int port) {
+static int tcp_connect_blocking(int port, int sndbuf) {
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) die("socket: %s", strerror(errno));
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    if (opt_sockbuf > 0) {
-        setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &opt_sockbuf, sizeof opt_sockbuf);
-        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &opt_sockbuf, sizeof opt_sockbuf);
-    }
+    if (sndbuf > 0) setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
+    if (opt_sockbuf > 0) setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &opt_sockbuf, sizeof opt_sockbuf);
     struct timeval tv = {10, 0};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
@@ -379,6 +388,7 @@ static atomic_int stop_flag;
 static atomic_int pubs_done;
 static atomic_int n_errors;
 static int timed_out;
+static void finish_run(void);
 
 typedef struct {
     int id, ep;
@@ -594,7 +604,7 @@ static void sub_read(thread_t *t, conn_t *c) {
             note("subscriber: connection closed by broker (%s)", n == 0 ? "EOF" : strerror(errno));
             atomic_fetch_add(&n_errors, 1);
             epoll_ctl(t->ep, EPOLL_CTL_DEL, c->fd, NULL);
-            atomic_store(&stop_flag, 1);
+            finish_run();
             return;
         }
         if (n < 0) break;
@@ -610,7 +620,7 @@ static void sub_read(thread_t *t, conn_t *c) {
             if (r < 0) {
                 note("subscriber: malformed packet");
                 atomic_fetch_add(&n_errors, 1);
-                atomic_store(&stop_flag, 1);
+                finish_run();
                 return;
             }
             if ((hdr >> 4) == MQTT_PUBLISH) sub_handle_publish(hdr, body, blen, t_now);
@@ -622,33 +632,58 @@ static void sub_read(thread_t *t, conn_t *c) {
     if (buf_pending(&c->out) && flush_out(c) < 0) {
         note("subscriber: send: %s", strerror(errno));
         atomic_fetch_add(&n_errors, 1);
-        atomic_store(&stop_flag, 1);
+        finish_run();
         return;
     }
     ep_set(t, c, EPOLLIN | (buf_pending(&c->out) ? EPOLLOUT : 0));
 }
 
+/* take the end-of-window samples once, then tell every thread to stop */
+static atomic_int finished_once;
+static void finish_run(void) {
+    if (atomic_exchange(&finished_once, 1)) return;
+    t_stop = now_ns();
+    cpu1_self = cpu_self_s();
+    cpu1_broker = cpu_pids_s(F.broker_pids);
+    atomic_store(&stop_flag, 1);
+}
+
+/* CPU samples taken while traffic flows (every 100 ms at most), so that a
+ * run that ends by waiting out --drain (messages lost) reports CPU over
+ * the active part only */
+static uint64_t act_t, act_nlat = UINT64_MAX;
+static double act_self, act_broker;
+
 static void check_done(void) {
     uint64_t now = now_ns();
-    int finished = 0;
+    if (now - act_t >= 100000000ull && (nlat != act_nlat || atomic_load(&pubs_done) < F.npubs)) {
+        act_t = now;
+        act_nlat = nlat;
+        act_self = cpu_self_s();
+        act_broker = cpu_pids_s(F.broker_pids);
+    }
+    int finished = 0, drained = 0;
     if (nlat == F.total) finished = 1;
     else if (atomic_load(&pubs_done) == F.npubs) {
         uint64_t last = t_last_recv;
         for (int i = 0; i < F.npubs; i++)
             if (pubs[i].t_done > last) last = pubs[i].t_done;
-        if (now - last > (uint64_t)(F.drain_s * 1e9)) finished = 1;
+        if (now - last > (uint64_t)(F.drain_s * 1e9)) finished = drained = 1;
     }
     if (!finished && now - t_start > (uint64_t)(F.timeout_s * 1e9)) {
         finished = 1;
         timed_out = 1;
         note("time limit of %.0f s reached", F.timeout_s);
     }
-    if (finished) {
-        t_stop = now;
-        cpu1_self = cpu_self_s();
-        cpu1_broker = cpu_pids_s(F.broker_pids);
+    if (!finished) return;
+    if (drained && act_t && !atomic_exchange(&finished_once, 1)) {
+        t_stop = act_t;
+        cpu1_self = act_self;
+        cpu1_broker = act_broker;
         atomic_store(&stop_flag, 1);
+        return;
     }
+    finish_run();
 }
 
 static void *flow_thread(void *arg) {
@@ -669,7 +704,7 @@ static void *flow_thread(void *arg) {
                 else if ((e & EPOLLOUT) && !atomic_load(&stop_flag)) {
                     if (flush_out(c) < 0) {
                         atomic_fetch_add(&n_errors, 1);
-                        atomic_store(&stop_flag, 1);
+                        finish_run();
                     } else
                         ep_set(t, c, EPOLLIN | (buf_pending(&c->out) ? EPOLLOUT : 0));
                 }
@@ -726,7 +761,7 @@ static int run_flow(void) {
     /* subscriber: CONNECT, SUBSCRIBE aircon/# at the scenario QoS */
     memset(&sub, 0, sizeof sub);
     sub.kind = KIND_SUB;
-    sub.fd = tcp_connect_blocking(F.port);
+    sub.fd = tcp_connect_blocking(F.port, opt_sockbuf);
     char sub_id[32];
     snprintf(sub_id, sizeof sub_id, "bench-sub-%d", (int)getpid());
     mqtt_connect_blocking(sub.fd, &sub.in, sub_id, 60);
@@ -750,7 +785,7 @@ static int run_flow(void) {
         c->kind = KIND_PUB;
         c->idx = i;
         c->to_send = per_pub_count[i];
-        c->fd = tcp_connect_blocking(F.port);
+        c->fd = tcp_connect_blocking(F.port, opt_pub_sndbuf);
         char id[32];
         snprintf(id, sizeof id, "bench-pub-%d-%d", (int)getpid(), i);
         mqtt_connect_blocking(c->fd, &c->in, id, 60);
@@ -1053,6 +1088,7 @@ int main(int argc, char **argv) {
         else if (flow && !strcmp(o, "--drain")) F.drain_s = atof(need(argc, argv, &i));
         else if (flow && !strcmp(o, "--batch-bytes")) F.batch_bytes = atoi(need(argc, argv, &i));
         else if (flow && !strcmp(o, "--sockbuf")) opt_sockbuf = atoi(need(argc, argv, &i));
+        else if (flow && !strcmp(o, "--pub-sndbuf")) opt_pub_sndbuf = atoi(need(argc, argv, &i));
         else if (flow && !strcmp(o, "--broker-pids")) F.broker_pids = need(argc, argv, &i);
         else if (idle && !strcmp(o, "--clients")) I.clients = atoi(need(argc, argv, &i));
         else if (idle && !strcmp(o, "--keepalive")) I.keepalive = atoi(need(argc, argv, &i));
