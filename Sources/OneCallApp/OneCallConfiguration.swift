@@ -105,6 +105,12 @@ public struct OneCallConfiguration: Sendable {
         Key(name: "mqtt.socket_receive_buffer", kind: .int(0...64 << 20), help: "bytes per socket (0: kernel)") {
             $0.broker.socketReceiveBufferSize = $1 as! Int
         },
+        Key(name: "mqtt.max_queued_bytes", kind: .int(0...Int(Int32.max)), help: "queued bytes per session") {
+            $0.broker.maximumQueuedBytes = $1 as! Int
+        },
+        Key(name: "mqtt.max_retained_bytes", kind: .int(0...Int(Int32.max)), help: "retained payload bytes") {
+            $0.broker.maximumRetainedBytes = $1 as! Int
+        },
         Key(name: "mqtt.max_retained_messages", kind: .int(0...100_000_000), help: "retained messages kept") {
             $0.broker.maximumRetainedMessages = $1 as! Int
         },

@@ -26,6 +26,7 @@ public final class Broker: Sendable {
         var sessions: [String: BrokerSession] = [:]
         var tree = SubscriptionTree()
         var retained: [String: BrokerMessage] = [:]
+        var retainedBytes = 0
         var localSubscriberCount = 0
     }
 
@@ -109,22 +110,29 @@ public final class Broker: Sendable {
     /// Updates the retained store with `message`; returns false when a new topic was refused.
     private func storeRetained(_ message: BrokerMessage, in state: inout State) -> Bool {
         guard configuration.retainAvailable else { return true }
+        let previous = state.retained[message.topic]
         if message.payload.readableBytes == 0 {
-            if state.retained.removeValue(forKey: message.topic) != nil { statistics.add(.retainedMessages, -1) }
+            if let previous {
+                state.retained[message.topic] = nil
+                state.retainedBytes -= previous.payload.readableBytes
+                statistics.add(.retainedMessages, -1)
+            }
             return true
+        }
+        let growth = message.payload.readableBytes - (previous?.payload.readableBytes ?? 0)
+        if (previous == nil && state.retained.count >= configuration.maximumRetainedMessages)
+            || state.retainedBytes + growth > configuration.maximumRetainedBytes
+        {
+            statistics.add(.retainedRefused)
+            return false
         }
         var stored = message
         // Copy the payload so that a retained message does not pin the connection's read buffer.
         stored.payload = ByteBuffer(bytes: message.payload.readableBytesView)
         stored.retain = true
-        if state.retained.updateValue(stored, forKey: message.topic) == nil {
-            if state.retained.count > configuration.maximumRetainedMessages {
-                state.retained[message.topic] = nil
-                statistics.add(.retainedRefused)
-                return false
-            }
-            statistics.add(.retainedMessages)
-        }
+        state.retained[message.topic] = stored
+        state.retainedBytes += growth
+        if previous == nil { statistics.add(.retainedMessages) }
         return true
     }
 

@@ -10,6 +10,8 @@ public struct BrokerConfiguration: Sendable, Equatable {
     public var receiveMaximum: Int = 100
     /// Messages queued per session beyond the inflight window, online or offline.
     public var maximumQueuedMessages: Int = 1000
+    /// Payload and topic bytes queued per session beyond the inflight window.
+    public var maximumQueuedBytes: Int = 16 << 20
     /// Messages queued for one connected subscriber at which the connections publishing to it stop
     /// being read until it drains to half (at most ``publisherPauseLimit`` seconds at a time); 0: never.
     public var backPressureQueueLength: Int = 1000
@@ -20,6 +22,8 @@ public struct BrokerConfiguration: Sendable, Equatable {
     public var socketReceiveBufferSize: Int = 65536
     /// Retained messages kept at most; a new retained topic beyond this is refused and counted.
     public var maximumRetainedMessages: Int = 100_000
+    /// Payload bytes of all retained messages together; a retained message beyond it is refused.
+    public var maximumRetainedBytes: Int = 256 << 20
     /// Topic aliases a 5.0 client may use towards the broker.
     public var topicAliasMaximum: Int = 64
     /// Topic aliases the broker uses towards a 5.0 client, at most (the client's own maximum also applies).

@@ -47,7 +47,8 @@ final class BrokerSession: @unchecked Sendable {
     ) {
         self.clientIdentifier = clientIdentifier
         self.flow = OutboundFlow(
-            window: configuration.maximumInflightMessages, maximumQueued: configuration.maximumQueuedMessages)
+            window: configuration.maximumInflightMessages, maximumQueued: configuration.maximumQueuedMessages,
+            maximumQueuedBytes: configuration.maximumQueuedBytes)
         self.localSink = localSink
         self.backPressureQueueLength = configuration.backPressureQueueLength
     }

@@ -50,11 +50,20 @@ struct OutboundFlow {
     var window: Int
     /// Messages queued at most beyond the window.
     var maximumQueued: Int
+    /// Payload and topic bytes queued at most beyond the window.
+    var maximumQueuedBytes: Int
+    /// Payload and topic bytes queued now.
+    private(set) var queuedBytes = 0
 
     /// Creates an empty flow.
-    init(window: Int, maximumQueued: Int) {
+    init(window: Int, maximumQueued: Int, maximumQueuedBytes: Int = Int.max) {
         self.window = max(1, window)
         self.maximumQueued = maximumQueued
+        self.maximumQueuedBytes = maximumQueuedBytes
+    }
+
+    private static func size(_ pending: Pending) -> Int {
+        pending.message.payload.readableBytes + pending.message.topic.utf8.count
     }
 
     /// Messages waiting to be sent.
@@ -66,9 +75,17 @@ struct OutboundFlow {
 
     /// Adds a message at the end of the queue, or drops it when the queue is full.
     mutating func enqueue(_ pending: Pending) -> EnqueueResult {
-        guard queue.count < maximumQueued else { return .dropped }
+        let size = Self.size(pending)
+        guard queue.count < maximumQueued, queuedBytes + size <= maximumQueuedBytes else { return .dropped }
         queue.append(pending)
+        queuedBytes += size
         return .queued
+    }
+
+    private mutating func popFirst() -> Pending {
+        let first = queue.removeFirst()
+        queuedBytes -= Self.size(first)
+        return first
     }
 
     /// The next packet to send, or `nil` when the queue is empty or the window is full for the QoS 1/2
@@ -76,16 +93,16 @@ struct OutboundFlow {
     mutating func next(now: Double, expired: inout Int) -> Outgoing? {
         while let head = queue.first {
             if let expiresAt = head.message.expiresAt, expiresAt <= now {
-                queue.removeFirst()
+                _ = popFirst()
                 expired += 1
                 continue
             }
             if head.qos == .atMostOnce {
-                queue.removeFirst()
+                _ = popFirst()
                 return .publish(head, packetIdentifier: nil, duplicate: false)
             }
             guard inflight.count < window else { return nil }
-            queue.removeFirst()
+            _ = popFirst()
             let id = allocateIdentifier()
             inflight[id] = Inflight(pending: head, state: .awaitingAck)
             order.append(id)
@@ -148,6 +165,7 @@ struct OutboundFlow {
     mutating func dropQueuedQoS0() -> Int {
         let before = queue.count
         queue = Deque(queue.filter { $0.qos != .atMostOnce })
+        queuedBytes = queue.reduce(0) { $0 + Self.size($1) }
         return before - queue.count
     }
 

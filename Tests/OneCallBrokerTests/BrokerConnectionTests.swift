@@ -387,3 +387,23 @@ final class BrokerHarness {
         #expect(h.broker.statistics.value(.clientsConnected) == 0)
     }
 }
+
+@Suite struct RetainedStoreTests {
+    @Test func retainedStoreIsBoundedByCountAndBytes() throws {
+        var configuration = BrokerConfiguration()
+        configuration.maximumRetainedMessages = 2
+        configuration.maximumRetainedBytes = 10
+        let broker = Broker(configuration: configuration, timers: EmbeddedEventLoop())
+        #expect(try broker.publish(topic: "a", payload: ByteBuffer(string: "1234"), retain: true) != nil)
+        #expect(try broker.publish(topic: "b", payload: ByteBuffer(string: "1234"), retain: true) != nil)
+        #expect(try broker.publish(topic: "c", payload: ByteBuffer(string: "1"), retain: true) == nil, "count bound")
+        #expect(
+            try broker.publish(topic: "a", payload: ByteBuffer(string: "1234567"), retain: true) == nil, "byte bound")
+        #expect(
+            try broker.publish(topic: "a", payload: ByteBuffer(string: "123456"), retain: true) != nil, "fits exactly")
+        #expect(try broker.publish(topic: "b", payload: ByteBuffer(), retain: true) != nil, "clearing frees room")
+        #expect(try broker.publish(topic: "c", payload: ByteBuffer(string: "1234"), retain: true) != nil)
+        #expect(broker.retainedCount == 2)
+        #expect(broker.statistics.value(.retainedRefused) == 2)
+    }
+}

@@ -130,3 +130,22 @@ import Testing
         #expect(flow.queuedCount == 1)
     }
 }
+
+extension OutboundFlowTests {
+    @Test func queuedBytesAreBounded() {
+        var flow = OutboundFlow(window: 1, maximumQueued: 100, maximumQueuedBytes: 10)
+        let big = OutboundFlow.Pending(
+            message: BrokerMessage(topic: "t", payload: ByteBuffer(repeating: 0, count: 6)), qos: .atLeastOnce,
+            retain: false, identifiers: [])
+        let first = flow.enqueue(big)
+        let second = flow.enqueue(big)
+        #expect(first == .queued)
+        #expect(second == .dropped, "7 + 7 bytes exceed the 10-byte bound")
+        #expect(flow.queuedBytes == 7)
+        var expired = 0
+        _ = flow.next(now: 0, expired: &expired)
+        #expect(flow.queuedBytes == 0)
+        let third = flow.enqueue(big)
+        #expect(third == .queued)
+    }
+}
