@@ -27,9 +27,6 @@ public struct BrokerSecurity: Sendable {
         self.accessControl = accessControl
     }
 
-    /// Whether anything stops an unknown client from connecting.
-    public var requiresAuthentication: Bool { !allowAnonymous }
-
     /// Decides whether a CONNECT is let in, and as whom. A certificate identity (the client
     /// certificate's subject CN on a listener that uses it) wins over the user name.
     func authenticate(

@@ -70,8 +70,6 @@ struct OutboundFlow {
     var queuedCount: Int { queue.count }
     /// QoS 1/2 messages sent and not yet completed.
     var inflightCount: Int { inflight.count }
-    /// Whether nothing waits and nothing is in flight.
-    var isIdle: Bool { queue.isEmpty && inflight.isEmpty }
 
     /// Adds a message at the end of the queue, or drops it when the queue is full.
     mutating func enqueue(_ pending: Pending) -> EnqueueResult {

@@ -36,9 +36,10 @@ final class BrokerHarness {
         settle()
     }
 
-    /// Runs every loop until nothing is pending.
+    /// Runs every open channel's loop until nothing is pending (closed channels are forgotten).
     func settle() {
         for _ in 0..<3 { for c in channels { c.embeddedEventLoop.run() } }
+        channels.removeAll { !$0.isActive }
     }
 
     func received(_ channel: EmbeddedChannel, _ version: MQTTProtocolVersion) throws -> [MQTTPacket] {
