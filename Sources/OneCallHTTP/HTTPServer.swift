@@ -51,7 +51,7 @@ public enum PrometheusText {
     public static func render(broker: Broker) -> String {
         var out = ""
         for (name, value) in broker.statistics.snapshot() {
-            let metric = "onecall_mqtt_\(name.rawValue)"
+            let metric = "onecall_mqtt_\(name.metricName)"
             out += "# TYPE \(metric) \(name.isGauge ? "gauge" : "counter")\n\(metric) \(value)\n"
         }
         return out
