@@ -268,7 +268,16 @@ public final class MQTTClient: @unchecked Sendable {
         case .connack(let ack): handleConnAck(ack)
         case .publish(var p):
             if let alias = p.properties.topicAlias {
-                if p.topic.isEmpty { p.topic = inboundAliases[alias] ?? "" } else { inboundAliases[alias] = p.topic }
+                if p.topic.isEmpty {
+                    guard let known = inboundAliases[alias] else {
+                        // An alias the broker never defined is a protocol error (MQTT 5.0 §3.3.2.3.4).
+                        channel?.close(promise: nil)
+                        return
+                    }
+                    p.topic = known
+                } else {
+                    inboundAliases[alias] = p.topic
+                }
             }
             switch p.qos {
             case .atMostOnce:
