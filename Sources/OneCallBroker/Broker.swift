@@ -337,35 +337,39 @@ public final class Broker: Sendable {
         return publish(BrokerMessage(topic: topic, payload: payload, qos: qos, retain: retain, properties: properties))
     }
 
-    /// Subscribes from inside OneCall. Messages arrive on the returned stream, which buffers at most
-    /// `bufferLimit` messages; beyond that the oldest are dropped and counted. Retained messages that
-    /// match are delivered first. Cancel by dropping the stream's iterator or calling `cancel`.
-    public func subscribe(filter text: String, qos: MQTTQoS = .atLeastOnce, bufferLimit: Int = 10_000)
-        throws(TopicError)
-        -> BrokerSubscription
-    {
+    /// Subscribes from inside OneCall. Messages arrive on the returned subscription's `messages`,
+    /// which buffers at most `bufferLimit` messages; beyond that the oldest are dropped and counted.
+    /// When `backPressureLength` messages are buffered (default: the broker's back-pressure queue
+    /// length), publishers pause until the consumer has taken half of them, as they do for a
+    /// congested network subscriber. Retained messages that match are delivered first. Cancel by
+    /// ending the iteration or calling `cancel`.
+    public func subscribe(
+        filter text: String, qos: MQTTQoS = .atLeastOnce, bufferLimit: Int = 10_000, backPressureLength: Int? = nil
+    ) throws(TopicError) -> BrokerSubscription {
         let filter = try SharedFilter(parsing: text)
         let (stream, continuation) = AsyncStream.makeStream(
             of: BrokerMessage.self, bufferingPolicy: .bufferingNewest(bufferLimit))
-        let statistics = self.statistics
         let id = state.withLockedValue { state -> Int in
             state.localSubscriberCount += 1
             return state.localSubscriberCount
         }
-        let session = BrokerSession(
-            clientIdentifier: "$local/\(id)", configuration: configuration,
-            localSink: { message in
-                if case .dropped = continuation.yield(message) { statistics.add(.messagesDropped) }
-            })
+        let threshold = min(backPressureLength ?? configuration.backPressureQueueLength, bufferLimit)
+        let sink = LocalSink(continuation: continuation, statistics: statistics, congestionThreshold: threshold)
+        let session = BrokerSession(clientIdentifier: "$local/\(id)", configuration: configuration, localSink: sink)
         if filter.group == nil {
             for message in retainedMessages(matching: filter.filter) {
                 session.deliver(message, qos: qos, retain: true, identifiers: [])
             }
         }
         _ = subscribe(session, filter: filter, options: MQTTSubscriptionOptions(qos: qos), identifier: nil)
-        let subscription = BrokerSubscription(messages: stream) { [self] in
-            _ = unsubscribe(session, filter: filter)
-        }
+        let subscription = BrokerSubscription(
+            stream: stream,
+            onConsumed: {
+                guard sink.consumed() else { return }
+                let paused = session.lock.withLock { session.takePausedPublishers(all: true) }
+                for publisher in paused { publisher.resumeReading() }
+            },
+            onCancel: { [self] in _ = unsubscribe(session, filter: filter) })
         continuation.onTermination = { _ in subscription.cancel() }
         return subscription
     }
@@ -373,12 +377,20 @@ public final class Broker: Sendable {
 
 /// An in-process subscription: an async sequence of messages that ends when cancelled.
 public final class BrokerSubscription: Sendable {
-    /// The messages, in the order the broker routed them.
-    public let messages: AsyncStream<BrokerMessage>
+    /// The messages, in the order the broker routed them. Taking a message is what lets paused
+    /// publishers resume, so a slow consumer slows publishers down instead of losing messages.
+    public var messages: Messages { Messages(stream: stream, onConsumed: onConsumed) }
+
+    private let stream: AsyncStream<BrokerMessage>
+    private let onConsumed: @Sendable () -> Void
     private let onCancel: NIOLockedValueBox<(@Sendable () -> Void)?>
 
-    init(messages: AsyncStream<BrokerMessage>, onCancel: @escaping @Sendable () -> Void) {
-        self.messages = messages
+    init(
+        stream: AsyncStream<BrokerMessage>, onConsumed: @escaping @Sendable () -> Void,
+        onCancel: @escaping @Sendable () -> Void
+    ) {
+        self.stream = stream
+        self.onConsumed = onConsumed
         self.onCancel = NIOLockedValueBox(onCancel)
     }
 
@@ -389,5 +401,28 @@ public final class BrokerSubscription: Sendable {
             return value
         }
         action?()
+    }
+
+    /// The messages of a subscription; iterate it once.
+    public struct Messages: AsyncSequence, Sendable {
+        public typealias Element = BrokerMessage
+        let stream: AsyncStream<BrokerMessage>
+        let onConsumed: @Sendable () -> Void
+
+        public func makeAsyncIterator() -> AsyncIterator {
+            AsyncIterator(base: stream.makeAsyncIterator(), onConsumed: onConsumed)
+        }
+
+        /// Yields the next message and tells the broker it was taken.
+        public struct AsyncIterator: AsyncIteratorProtocol {
+            var base: AsyncStream<BrokerMessage>.AsyncIterator
+            let onConsumed: @Sendable () -> Void
+
+            public mutating func next() async -> BrokerMessage? {
+                let message = await base.next()
+                if message != nil { onConsumed() }
+                return message
+            }
+        }
     }
 }

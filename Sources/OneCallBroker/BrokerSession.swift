@@ -39,11 +39,11 @@ final class BrokerSession: @unchecked Sendable {
     /// The queue length that pauses publishers (0: never).
     let backPressureQueueLength: Int
     /// For in-process subscribers: receives every delivery instead of a connection.
-    let localSink: (@Sendable (BrokerMessage) -> Void)?
+    let localSink: LocalSink?
 
     init(
         clientIdentifier: String, configuration: BrokerConfiguration,
-        localSink: (@Sendable (BrokerMessage) -> Void)? = nil
+        localSink: LocalSink? = nil
     ) {
         self.clientIdentifier = clientIdentifier
         self.flow = OutboundFlow(
@@ -83,8 +83,12 @@ final class BrokerSession: @unchecked Sendable {
             var copy = message
             copy.qos = min(qos, message.qos)
             copy.retain = retain
-            localSink(copy)
-            return .queued(congested: false)
+            guard localSink.deliver(copy), let publisher else { return .queued(congested: false) }
+            lock.withLock {
+                if !pausedPublishers.contains(where: { $0 === publisher }) { pausedPublishers.append(publisher) }
+            }
+            localSink.hasPausedPublishers.store(true, ordering: .releasing)
+            return .queued(congested: true)
         }
         let effective = min(qos, message.qos)
         var wake: MQTTServerConnection?
