@@ -59,6 +59,27 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "OneCallSimulator",
+            dependencies: [
+                "OneCallCore",
+                "OneCallMQTT",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "OneCallRules",
+            dependencies: ["OneCallCore"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "OneCallShadow",
+            dependencies: ["OneCallCore"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "OneCallStorage",
             dependencies: ["OneCallCore"],
             swiftSettings: swiftSettings
@@ -77,6 +98,7 @@ let package = Package(
             dependencies: [
                 "OneCallCore",
                 "OneCallBroker",
+                "OneCallStorage",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
@@ -88,6 +110,11 @@ let package = Package(
                 "OneCallMQTT",
                 "OneCallBroker",
                 "OneCallHTTP",
+                "OneCallRules",
+                "OneCallShadow",
+                "OneCallSimulator",
+                "OneCallStorage",
+                "OneCallStorageSQLite",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -98,6 +125,10 @@ let package = Package(
             name: "onecall",
             dependencies: [
                 "OneCallApp",
+                "OneCallSimulator",
+                "OneCallMQTT",
+                "OneCallCore",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -118,6 +149,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "OneCallSimulatorTests", dependencies: ["OneCallSimulator", "OneCallCore", "OneCallMQTT"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "OneCallRulesTests", dependencies: ["OneCallRules", "OneCallCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "OneCallShadowTests", dependencies: ["OneCallShadow", "OneCallCore"], swiftSettings: swiftSettings),
+        .testTarget(
             name: "OneCallStorageTests",
             dependencies: ["OneCallStorage", "OneCallStorageSQLite", "OneCallCore"],
             swiftSettings: swiftSettings
@@ -125,7 +163,8 @@ let package = Package(
         .testTarget(
             name: "OneCallAppTests",
             dependencies: [
-                "OneCallApp", "OneCallBroker", "OneCallMQTT",
+                "OneCallApp", "OneCallBroker", "OneCallMQTT", "OneCallCore", "OneCallShadow", "OneCallSimulator",
+                "OneCallStorage",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],

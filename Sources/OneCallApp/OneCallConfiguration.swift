@@ -1,6 +1,8 @@
 import Foundation
 import OneCallBroker
+import OneCallCore
 import OneCallHTTP
+import OneCallRules
 
 /// Everything `onecall serve` needs, read from one JSON file, then environment variables, then flags.
 ///
@@ -26,6 +28,20 @@ public struct OneCallConfiguration: Sendable {
     public var http = HTTPConfiguration(host: "127.0.0.1", port: 8080)
     /// Log level: trace, debug, info, notice, warning, error, critical.
     public var logLevel = "info"
+    /// The SQLite database file; by default `onecall.sqlite` in the data directory.
+    public var storagePath: String?
+    /// How telemetry is batched, kept and exported.
+    public var telemetry = TelemetryConfiguration()
+    /// Whether a reading from a device missing from the registry registers it (else it is refused).
+    public var autoRegisterDevices = true
+    /// A JSON or CSV file of devices to import at start.
+    public var devicesFile: String?
+    /// The rules as configured (a JSON array), or `nil` for the defaults.
+    public var rules: JSONValue?
+    /// Error codes that mean "no error": an event carrying one is not raised.
+    public var noErrorCodes = ["None", ""]
+    /// The largest HTTP request body accepted, in bytes.
+    public var httpMaximumBodySize = 1 << 20
 
     /// The defaults.
     public init() {}
@@ -37,6 +53,10 @@ public struct OneCallConfiguration: Sendable {
             case int(ClosedRange<Int>)
             case double(ClosedRange<Double>)
             case bool
+            /// An array of strings, or one comma-separated string.
+            case stringList
+            /// Any JSON value, checked by the part that uses it; from the environment, JSON text.
+            case json
         }
         let name: String
         let kind: Kind
@@ -139,6 +159,46 @@ public struct OneCallConfiguration: Sendable {
             $0.broker.systemTopicInterval = $1 as! Double
         },
         Key(name: "http.host", kind: .string, help: "HTTP listen address") { $0.http.host = $1 as! String },
+        Key(name: "http.max_body_size", kind: .int(1024...(64 << 20)), help: "largest request body, bytes") {
+            $0.httpMaximumBodySize = $1 as! Int
+        },
+        Key(name: "storage.path", kind: .string, help: "SQLite database file") { $0.storagePath = ($1 as! String) },
+        Key(name: "telemetry.batch_size", kind: .int(1...100_000), help: "readings per write transaction") {
+            $0.telemetry.batchSize = $1 as! Int
+        },
+        Key(name: "telemetry.flush_interval", kind: .double(0...60), help: "longest wait to fill a batch, s") {
+            $0.telemetry.flushInterval = $1 as! Double
+        },
+        Key(name: "telemetry.queue_capacity", kind: .int(1...10_000_000), help: "readings queued before waiting") {
+            $0.telemetry.queueCapacity = $1 as! Int
+        },
+        Key(name: "telemetry.retention_days", kind: .double(0...36500), help: "days readings are kept (0: forever)") {
+            $0.telemetry.retentionDays = $1 as! Double
+        },
+        Key(name: "telemetry.export.enabled", kind: .bool, help: "write hourly JSON-lines files") {
+            $0.telemetry.exportEnabled = $1 as! Bool
+        },
+        Key(name: "telemetry.export.interval", kind: .double(0.1...86400), help: "seconds between exports") {
+            $0.telemetry.exportInterval = $1 as! Double
+        },
+        Key(name: "telemetry.export.directory", kind: .string, help: "export root (default data_dir/telemetry)") {
+            $0.telemetry.exportDirectory = ($1 as! String)
+        },
+        Key(name: "telemetry.device_id_fields", kind: .stringList, help: "payload members naming the device") {
+            $0.telemetry.deviceIDFields = $1 as! [String]
+        },
+        Key(name: "devices.auto_register", kind: .bool, help: "register unknown devices on first reading") {
+            $0.autoRegisterDevices = $1 as! Bool
+        },
+        Key(name: "devices.file", kind: .string, help: "JSON or CSV devices to import at start") {
+            $0.devicesFile = ($1 as! String)
+        },
+        Key(name: "rules", kind: .json, help: "array of rules (default: the reference's two)") {
+            $0.rules = ($1 as! JSONValue)
+        },
+        Key(name: "events.no_error_codes", kind: .stringList, help: "codes that mean no error") {
+            $0.noErrorCodes = $1 as! [String]
+        },
         Key(name: "http.port", kind: .int(0...65535), help: "HTTP listen port") { $0.http.port = $1 as! Int },
     ]
 
@@ -165,16 +225,16 @@ public struct OneCallConfiguration: Sendable {
                 throw ConfigurationError(key: file, reason: "cannot read the file")
             }
             guard data.count <= 1 << 20 else { throw ConfigurationError(key: file, reason: "file larger than 1 MiB") }
-            let object: ConfigurationValue
+            let object: JSONValue
             do {
-                object = try JSONDecoder().decode(ConfigurationValue.self, from: data)
+                object = try JSONValue(parsing: data, limits: JSONParseLimits(maximumBytes: 1 << 20, maximumDepth: 32))
             } catch {
-                throw ConfigurationError(key: file, reason: "not valid JSON")
+                throw ConfigurationError(key: file, reason: error.description)
             }
             guard case .object(let root) = object else {
                 throw ConfigurationError(key: file, reason: "the top level must be a JSON object")
             }
-            var flat: [(String, ConfigurationValue)] = []
+            var flat: [(String, JSONValue)] = []
             flatten(root, prefix: "", into: &flat)
             for (name, value) in flat { try configuration.set(name, value) }
         }
@@ -185,12 +245,11 @@ public struct OneCallConfiguration: Sendable {
         return configuration
     }
 
-    private static func flatten(
-        _ object: [String: ConfigurationValue], prefix: String, into out: inout [(String, ConfigurationValue)]
-    ) {
-        for (k, v) in object.sorted(by: { $0.key < $1.key }) {
+    private static func flatten(_ object: JSONObject, prefix: String, into out: inout [(String, JSONValue)]) {
+        for member in object {
+            let (k, v) = (member.key, member.value)
             let name = prefix.isEmpty ? k : "\(prefix).\(k)"
-            if case .object(let nested) = v {
+            if case .object(let nested) = v, !keys.contains(where: { $0.name == name }) {
                 flatten(nested, prefix: name, into: &out)
             } else {
                 out.append((name, v))
@@ -199,7 +258,7 @@ public struct OneCallConfiguration: Sendable {
     }
 
     /// Sets one key from a JSON value or (`fromText`) from a string, validating it.
-    public mutating func set(_ name: String, _ value: ConfigurationValue) throws(ConfigurationError) {
+    public mutating func set(_ name: String, _ value: JSONValue) throws(ConfigurationError) {
         guard let key = Self.keys.first(where: { $0.name == name }) else {
             throw ConfigurationError(key: name, reason: "unknown key")
         }
@@ -211,7 +270,8 @@ public struct OneCallConfiguration: Sendable {
         case .int(let range):
             var number: Int?
             switch value {
-            case .number(let d) where d == d.rounded() && abs(d) < 1e15: number = Int(d)
+            case .int(let i): number = Int(exactly: i)
+            case .double(let d) where d == d.rounded() && abs(d) < 1e15: number = Int(d)
             case .string(let s): number = Int(s)
             default: number = nil
             }
@@ -223,7 +283,7 @@ public struct OneCallConfiguration: Sendable {
         case .double(let range):
             var number: Double?
             switch value {
-            case .number(let d): number = d
+            case .int, .double: number = value.doubleValue
             case .string(let s): number = Double(s)
             default: number = nil
             }
@@ -246,6 +306,31 @@ public struct OneCallConfiguration: Sendable {
             }
             guard let flag else { throw fail("expected true or false") }
             key.apply(&self, flag)
+        case .stringList:
+            var list: [String]
+            switch value {
+            case .string(let text):
+                list = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            case .array(let elements):
+                list = []
+                for element in elements {
+                    guard case .string(let text) = element else { throw fail("expected an array of strings") }
+                    list.append(text)
+                }
+            default: throw fail("expected an array of strings")
+            }
+            guard !list.isEmpty, list.allSatisfy({ !$0.isEmpty }) else { throw fail("expected non-empty strings") }
+            key.apply(&self, list)
+        case .json:
+            var json = value
+            if case .string(let text) = value {
+                do {
+                    json = try JSONValue(parsing: text)
+                } catch {
+                    throw fail(error.description)
+                }
+            }
+            key.apply(&self, json)
         }
     }
 
@@ -277,8 +362,8 @@ public struct OneCallConfiguration: Sendable {
         if anonymous && !Self.isLoopback(mqtt.host) {
             throw ConfigurationError(
                 key: "mqtt.host",
-                reason: "listening on \(mqtt.host) beyond loopback requires authentication: set mqtt.password_file "
-                    + "and mqtt.allow_anonymous false")
+                reason: "listening on \(mqtt.host) beyond loopback requires authentication: set mqtt.allow_anonymous "
+                    + "false, with mqtt.password_file and/or device passwords in the registry")
         }
         if let tlsListener = mqttTLS,
             anonymous && !Self.isLoopback(tlsListener.host)
@@ -288,6 +373,17 @@ public struct OneCallConfiguration: Sendable {
                 key: "mqtt.tls.host", reason: "listening beyond loopback requires client certificates or passwords")
         }
         return BrokerSecurity(allowAnonymous: anonymous, passwords: passwords, accessControl: acl)
+    }
+
+    /// Compiles the configured rules (or the defaults); a bad rule fails naming it, and for SQL the
+    /// line and column.
+    public func validatedRules() throws(ConfigurationError) -> RuleEngine {
+        do {
+            let definitions = try rules.map { try RuleDefinition.list(json: $0) } ?? RuleDefinition.defaults
+            return try RuleEngine(definitions)
+        } catch {
+            throw ConfigurationError(key: "rules", reason: "\(error)")
+        }
     }
 
     private static func readText(_ path: String, key: String) throws(ConfigurationError) -> String {
@@ -305,32 +401,5 @@ public struct OneCallConfiguration: Sendable {
 
     static func isLoopback(_ host: String) -> Bool {
         host == "localhost" || host == "::1" || host.hasPrefix("127.")
-    }
-}
-
-/// A JSON value from a configuration file.
-public enum ConfigurationValue: Decodable, Sendable, Equatable {
-    case string(String)
-    case number(Double)
-    case bool(Bool)
-    case object([String: ConfigurationValue])
-    case array([ConfigurationValue])
-    case null
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let b = try? container.decode(Bool.self) {
-            self = .bool(b)
-        } else if let d = try? container.decode(Double.self) {
-            self = .number(d)
-        } else if let s = try? container.decode(String.self) {
-            self = .string(s)
-        } else if let o = try? container.decode([String: ConfigurationValue].self) {
-            self = .object(o)
-        } else {
-            self = .array(try container.decode([ConfigurationValue].self))
-        }
     }
 }

@@ -4,7 +4,11 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import OneCallBroker
+import OneCallCore
 import OneCallHTTP
+import OneCallRules
+import OneCallStorage
+import OneCallStorageSQLite
 import ServiceLifecycle
 
 /// The addresses a started server listens on.
@@ -17,28 +21,78 @@ public struct OneCallEndpoints: Sendable, Equatable {
     public var httpPort: Int
 }
 
-/// The composition root: turns a configuration into the broker, its listeners, the HTTP server and
-/// the timers, and runs them in one service group until SIGTERM/SIGINT or cancellation.
+/// The composition root: turns a configuration into the broker, its listeners, the store, the rule
+/// pipeline, device shadows, the HTTP API and the timers, and runs them in one service group until
+/// SIGTERM/SIGINT or cancellation.
 public struct OneCallServer: Sendable {
     /// The validated configuration.
     public let configuration: OneCallConfiguration
     /// The embedded MQTT broker, for in-process publishers and subscribers.
     public let broker: Broker
+    /// The database.
+    public let storage: SQLiteStorage
+    /// The device registry.
+    public let registry: DeviceRegistry
+    /// Where error events enter.
+    public let events: EventPipeline
+    /// The telemetry writer.
+    public let telemetryWriter: TelemetryBatchWriter
+    /// The compiled rules.
+    public let rules: RuleEngine
     private let logger: Logger
+    private let clock: @Sendable () -> Double
     private let group = NIOLockedValueBox<ServiceGroup?>(nil)
 
-    /// Validates the configuration and builds the parts; fails with the offending key.
-    public init(configuration: OneCallConfiguration, logger: Logger = Logger(label: "onecall"))
-        throws(ConfigurationError)
-    {
-        let security = try configuration.validatedSecurity()
+    /// Validates the configuration, opens the database and compiles the rules; fails with the
+    /// offending key.
+    public init(
+        configuration: OneCallConfiguration, logger: Logger = Logger(label: "onecall"),
+        clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
+    ) throws(ConfigurationError) {
+        var security = try configuration.validatedSecurity()
         self.configuration = configuration
+        self.clock = clock
         var logger = logger
         logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
         self.logger = logger
+        self.rules = try configuration.validatedRules()
+        do {
+            try FileManager.default.createDirectory(
+                atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw ConfigurationError(key: "data_dir", reason: "cannot create \(configuration.dataDirectory)")
+        }
+        let path =
+            configuration.storagePath
+            ?? (configuration.dataDirectory as NSString).appendingPathComponent(
+                "onecall.sqlite")
+        do {
+            self.storage = try SQLiteStorage(path: path)
+        } catch {
+            throw ConfigurationError(key: "storage.path", reason: "cannot open \(path): \(error)")
+        }
+        let registry = DeviceRegistry(
+            store: storage, autoRegister: configuration.autoRegisterDevices, clock: clock,
+            hashPassword: { password in
+                let line = try PasswordFile.line(username: "device", password: password)
+                return String(line.dropFirst("device:".count))
+            })
+        self.registry = registry
+        security.credentials = { [registry] username in registry.passwordHash(for: username) }
         var brokerLogger = logger
         brokerLogger[metadataKey: "component"] = "broker"
         self.broker = Broker(configuration: configuration.broker, security: security, logger: brokerLogger)
+        self.events = EventPipeline(store: storage)
+        var writerLogger = logger
+        writerLogger[metadataKey: "component"] = "telemetry"
+        self.telemetryWriter = TelemetryBatchWriter(
+            store: storage,
+            configuration: .init(
+                batchSize: configuration.telemetry.batchSize, flushInterval: configuration.telemetry.flushInterval,
+                queueCapacity: configuration.telemetry.queueCapacity),
+            onError: { [writerLogger] error in
+                writerLogger.error("telemetry write failed; retrying", metadata: ["error": "\(error)"])
+            })
     }
 
     /// Runs until a shutdown signal or cancellation. `onReady` is called once every listener is bound.
@@ -48,15 +102,43 @@ public struct OneCallServer: Sendable {
         handleSignals: Bool = true, companions: [ServiceGroupConfiguration.ServiceConfiguration] = [],
         onReady: @escaping @Sendable (OneCallEndpoints) async -> Void = { _ in }
     ) async throws {
-        do {
-            try FileManager.default.createDirectory(
-                atPath: configuration.dataDirectory, withIntermediateDirectories: true)
-        } catch {
-            throw ConfigurationError(key: "data_dir", reason: "cannot create \(configuration.dataDirectory)")
+        try await registry.load()
+        if let file = configuration.devicesFile { try await importDevices(from: file) }
+
+        // Services stop in the reverse of this order: listeners first, so that nothing new arrives;
+        // then the pipeline drains into the writer, which stops last.
+        var services: [any Service] = [TelemetryWriterService(writer: telemetryWriter)]
+        let telemetry = configuration.telemetry
+        if telemetry.exportEnabled {
+            let exporter = TelemetryExporter(
+                store: storage,
+                directory: telemetry.exportDirectory
+                    ?? (configuration.dataDirectory as NSString).appendingPathComponent("telemetry"))
+            services.append(
+                PeriodicService(
+                    name: "telemetry export", interval: telemetry.exportInterval, runAtShutdown: true, logger: logger
+                ) { try await exporter.exportPending() })
         }
+        if telemetry.retentionDays > 0 {
+            let storage = self.storage
+            let clock = self.clock
+            let retention = telemetry.retentionDays * 86_400
+            services.append(
+                PeriodicService(name: "telemetry retention", interval: 3600, runAtShutdown: false, logger: logger) {
+                    _ = try await storage.deleteReadings(before: clock() - retention)
+                })
+        }
+        let pipeline = try RulePipeline(
+            broker: broker, rules: rules.rules, writer: telemetryWriter, registry: registry, events: events,
+            handlers: handlers(), configuration: telemetry, noErrorCodes: Set(configuration.noErrorCodes),
+            clock: clock, logger: logger)
+        services.append(pipeline)
+        let shadows = try ShadowGateway(broker: broker, store: storage, clock: clock, logger: logger)
+        services.append(shadows)
+
         let listener = MQTTListener(broker: broker, configuration: configuration.mqtt)
         let mqttPort = try await listener.bind()
-        var services: [any Service] = [listener]
+        services.append(listener)
         var tlsPort: Int?
         if let tls = configuration.mqttTLS {
             let tlsListener = MQTTListener(broker: broker, configuration: tls)
@@ -64,7 +146,15 @@ public struct OneCallServer: Sendable {
             services.append(tlsListener)
         }
         services.append(BrokerSystemTopics(broker: broker, interval: configuration.broker.systemTopicInterval))
-        let http = HTTPServer.makeService(configuration: configuration.http, broker: broker, logger: logger) {
+        let api = APIServices(
+            broker: broker, devices: registry, telemetry: storage, events: events, shadows: shadows,
+            rules: RuleTester(rules: rules.rules, clock: clock), noErrorCodes: Set(configuration.noErrorCodes),
+            maximumBodySize: configuration.httpMaximumBodySize,
+            metrics: { [telemetryWriter, registry, events] in
+                Self.metrics(
+                    writer: telemetryWriter, pipeline: pipeline, registry: registry, events: events, shadows: shadows)
+            }, clock: clock)
+        let http = HTTPServer.makeService(configuration: configuration.http, services: api, logger: logger) {
             [logger, tlsPort] httpPort in
             let endpoints = OneCallEndpoints(mqttPort: mqttPort, mqttTLSPort: tlsPort, httpPort: httpPort)
             logger.info(
@@ -88,5 +178,73 @@ public struct OneCallServer: Sendable {
     /// Stops a running server gracefully, as SIGTERM does.
     public func shutdown() async {
         await group.withLockedValue { $0 }?.triggerGracefulShutdown()
+    }
+
+    /// The handlers rules can call by name.
+    private func handlers() -> [String: RulePipeline.Handler] {
+        let logger = self.logger
+        return [
+            "log": { rule, output, input in
+                logger.info(
+                    "rule output",
+                    metadata: [
+                        "rule": "\(rule)", "topic": "\(input.topic)",
+                        "output": "\(String(decoding: output.payload.bytes.prefix(1024), as: UTF8.self))",
+                    ])
+            }
+        ]
+    }
+
+    private func importDevices(from file: String) async throws {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw ConfigurationError(key: "devices.file", reason: "cannot read \(file)")
+        }
+        guard data.count <= 64 << 20 else {
+            throw ConfigurationError(key: "devices.file", reason: "larger than 64 MiB")
+        }
+        do {
+            let result = try await registry.importDevices(try DeviceImport.descriptions(from: Array(data)))
+            logger.info(
+                "devices imported", metadata: ["created": "\(result.created)", "updated": "\(result.updated)"])
+        } catch {
+            throw ConfigurationError(key: "devices.file", reason: "\(error)")
+        }
+    }
+
+    private static func metrics(
+        writer: TelemetryBatchWriter, pipeline: RulePipeline, registry: DeviceRegistry, events: EventPipeline,
+        shadows: ShadowGateway
+    ) -> [Metric] {
+        let w = writer.statistics
+        let p = pipeline.statistics
+        let r = registry.statistics
+        let e = events.statistics
+        let s = shadows.statistics
+        return [
+            Metric(name: "rules_messages_total", value: Double(p.messages), help: "messages offered to the rules"),
+            Metric(name: "rules_matches_total", value: Double(p.matches)),
+            Metric(name: "rules_evaluation_errors_total", value: Double(p.evaluationErrors)),
+            Metric(name: "rules_actions_total", value: Double(p.actionsRun)),
+            Metric(name: "rules_action_failures_total", value: Double(p.actionFailures)),
+            Metric(name: "telemetry_readings_accepted_total", value: Double(p.readingsAccepted)),
+            Metric(name: "telemetry_readings_rejected_total", value: Double(p.readingsRejected)),
+            Metric(name: "telemetry_readings_dead_lettered_total", value: Double(p.readingsDeadLettered)),
+            Metric(name: "telemetry_readings_written_total", value: Double(w.readingsWritten)),
+            Metric(name: "telemetry_dead_letters_written_total", value: Double(w.deadLettersWritten)),
+            Metric(name: "telemetry_batches_written_total", value: Double(w.batchesWritten)),
+            Metric(name: "telemetry_write_failures_total", value: Double(w.writeFailures)),
+            Metric(name: "telemetry_records_lost_total", value: Double(w.recordsLost)),
+            Metric(name: "telemetry_queue_length", value: Double(w.queued), isGauge: true),
+            Metric(name: "devices_registered", value: Double(registry.count), isGauge: true),
+            Metric(name: "devices_auto_registered_total", value: Double(r.autoRegistered)),
+            Metric(name: "events_accepted_total", value: Double(e.accepted)),
+            Metric(name: "events_ignored_total", value: Double(e.ignored)),
+            Metric(name: "events_rejected_total", value: Double(e.rejected)),
+            Metric(name: "shadow_requests_accepted_total", value: Double(s.accepted)),
+            Metric(name: "shadow_requests_rejected_total", value: Double(s.rejected)),
+            Metric(name: "shadow_invalid_topics_total", value: Double(s.invalidTopics)),
+            Metric(name: "shadow_store_failures_total", value: Double(s.storeFailures)),
+            Metric(name: "shadow_requests_dropped_total", value: Double(s.dropped)),
+        ]
     }
 }

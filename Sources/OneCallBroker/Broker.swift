@@ -325,6 +325,11 @@ public final class Broker: Sendable {
     /// How many sessions exist (connected or not).
     public var sessionCount: Int { state.withLockedValue { $0.sessions.count } }
 
+    /// Whether a client with this identifier is connected now.
+    public func isConnected(clientIdentifier: String) -> Bool {
+        state.withLockedValue { $0.sessions[clientIdentifier] }?.isConnected ?? false
+    }
+
     // MARK: In-process API
 
     /// Publishes from inside OneCall, without a socket.
@@ -369,7 +374,11 @@ public final class Broker: Sendable {
                 let paused = session.lock.withLock { session.takePausedPublishers(all: true) }
                 for publisher in paused { publisher.resumeReading() }
             },
-            onCancel: { [self] in _ = unsubscribe(session, filter: filter) })
+            onCancel: { [self] in
+                _ = unsubscribe(session, filter: filter)
+                // What is buffered is still delivered; then the iteration ends.
+                continuation.finish()
+            })
         continuation.onTermination = { _ in subscription.cancel() }
         return subscription
     }

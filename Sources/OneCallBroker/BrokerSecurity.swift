@@ -19,12 +19,19 @@ public struct BrokerSecurity: Sendable {
     public var passwords: PasswordFile?
     /// Topic access rules, if configured; without them every client may use every topic.
     public var accessControl: AccessControlList?
+    /// Password hashes kept elsewhere (the device registry), looked up by user name after the
+    /// password file; a hash is in a `mosquitto_passwd` form.
+    public var credentials: (@Sendable (String) -> String?)?
 
     /// Creates a policy; the default lets anyone connect and use any topic (local-only use).
-    public init(allowAnonymous: Bool = true, passwords: PasswordFile? = nil, accessControl: AccessControlList? = nil) {
+    public init(
+        allowAnonymous: Bool = true, passwords: PasswordFile? = nil, accessControl: AccessControlList? = nil,
+        credentials: (@Sendable (String) -> String?)? = nil
+    ) {
         self.allowAnonymous = allowAnonymous
         self.passwords = passwords
         self.accessControl = accessControl
+        self.credentials = credentials
     }
 
     /// Decides whether a CONNECT is let in, and as whom. A certificate identity (the client
@@ -36,12 +43,19 @@ public struct BrokerSecurity: Sendable {
             return .accepted(BrokerIdentity(username: certificateIdentity))
         }
         if let username {
-            if let passwords {
+            if let passwords, passwords.contains(username) {
                 guard let password, passwords.verify(username: username, password: password) else {
                     return .refused(.badUserNameOrPassword)
                 }
                 return .accepted(BrokerIdentity(username: username))
             }
+            if let hash = credentials?(username) {
+                guard let password, let file = try? PasswordFile(parsing: "\(username):\(hash)"),
+                    file.verify(username: username, password: password)
+                else { return .refused(.badUserNameOrPassword) }
+                return .accepted(BrokerIdentity(username: username))
+            }
+            if passwords != nil { return .refused(.badUserNameOrPassword) }
             // No password file: the user name is taken as given, if anonymous access is allowed.
             return allowAnonymous ? .accepted(BrokerIdentity(username: username)) : .refused(.badUserNameOrPassword)
         }

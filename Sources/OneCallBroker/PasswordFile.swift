@@ -63,6 +63,9 @@ public final class PasswordFile: Sendable {
         }
     }
 
+    /// Whether the file has the user.
+    public func contains(_ username: String) -> Bool { users[username] != nil }
+
     /// Whether `password` is the user's password.
     public func verify(username: String, password: [UInt8]) -> Bool {
         guard let hash = users[username] else { return false }

@@ -18,19 +18,21 @@ public struct HTTPConfiguration: Sendable, Equatable {
     }
 }
 
-/// OneCall's HTTP surface: health and Prometheus metrics (the REST API and console join it later).
+/// OneCall's HTTP surface: health, Prometheus metrics and the REST API.
 public enum HTTPServer {
     /// Builds the HTTP service. `onStarted` receives the bound port.
     public static func makeService(
-        configuration: HTTPConfiguration, broker: Broker, logger: Logger,
+        configuration: HTTPConfiguration, services: APIServices, logger: Logger,
         onStarted: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some Service {
+        let broker = services.broker
         let router = Router()
+        APIRoutes(services: services).register(on: router)
         router.get("/healthz") { _, _ in
             "ok\n"
         }
         router.get("/metrics") { _, _ -> Response in
-            let text = PrometheusText.render(broker: broker)
+            let text = PrometheusText.render(broker: broker, extra: services.metrics())
             return Response(
                 status: .ok,
                 headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
@@ -48,11 +50,19 @@ public enum HTTPServer {
 /// Renders the broker's statistics in the Prometheus text exposition format (version 0.0.4).
 public enum PrometheusText {
     /// The metrics page.
-    public static func render(broker: Broker) -> String {
+    public static func render(broker: Broker, extra: [Metric] = []) -> String {
         var out = ""
         for (name, value) in broker.statistics.snapshot() {
             let metric = "onecall_mqtt_\(name.metricName)"
             out += "# TYPE \(metric) \(name.isGauge ? "gauge" : "counter")\n\(metric) \(value)\n"
+        }
+        for metric in extra {
+            let name = "onecall_\(metric.name)"
+            if !metric.help.isEmpty { out += "# HELP \(name) \(metric.help)\n" }
+            let value =
+                metric.value.rounded() == metric.value && abs(metric.value) < 1e15
+                ? String(Int64(metric.value)) : String(metric.value)
+            out += "# TYPE \(name) \(metric.isGauge ? "gauge" : "counter")\n\(name) \(value)\n"
         }
         return out
     }

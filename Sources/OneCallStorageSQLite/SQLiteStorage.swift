@@ -214,10 +214,11 @@ extension SQLiteStorage: TelemetryStore {
             }
             let sql = """
                 SELECT bucket, count(value), avg(value), min(value), max(value) FROM (
-                    SELECT CAST(timestamp / :width AS INTEGER) AS bucket, json_extract(payload, :path) AS value
+                    SELECT CAST(timestamp / :width AS INTEGER) AS bucket, json_extract(payload, :path) AS value,
+                        json_type(payload, :path) AS kind
                     FROM telemetry WHERE \(clauses.joined(separator: " AND "))
                 )
-                WHERE typeof(value) IN ('integer', 'real')
+                WHERE kind IN ('integer', 'real')
                 GROUP BY bucket ORDER BY bucket
                 """
             return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in

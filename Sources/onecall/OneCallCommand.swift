@@ -10,7 +10,10 @@ struct OneCallCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "onecall",
         abstract: "Connects devices and alerting systems to the people who must act.",
-        subcommands: [Serve.self, Demo.self, Passwd.self])
+        subcommands: [
+            Serve.self, Demo.self, Simulate.self, Publish.self, Devices.self, Telemetry.self, Events.self, Rules.self,
+            Passwd.self,
+        ])
 }
 
 /// Options shared by `serve` and `demo`.
@@ -23,8 +26,8 @@ struct ServerOptions: ParsableArguments {
 
     func load() throws -> OneCallConfiguration {
         var configuration = try OneCallConfiguration.load(file: config)
-        if let mqttPort { try configuration.set("mqtt.port", .number(Double(mqttPort))) }
-        if let httpPort { try configuration.set("http.port", .number(Double(httpPort))) }
+        if let mqttPort { try configuration.set("mqtt.port", .int(Int64(mqttPort))) }
+        if let httpPort { try configuration.set("http.port", .int(Int64(httpPort))) }
         if let dataDir { try configuration.set("data_dir", .string(dataDir)) }
         if let logLevel { try configuration.set("log_level", .string(logLevel)) }
         return configuration

@@ -43,9 +43,31 @@ import Testing
             try OneCallConfiguration.load(file: nil, environment: ["HTTP_PORT": "eighty"])
         }
         let notJSON = try write("{mqtt")
-        #expect(throws: ConfigurationError(key: notJSON, reason: "not valid JSON")) {
+        #expect(
+            throws: ConfigurationError(key: notJSON, reason: "invalid JSON at byte 1: expected a member name in quotes")
+        ) {
             try OneCallConfiguration.load(file: notJSON, environment: [:])
         }
+        #expect(throws: ConfigurationError.self) {
+            try OneCallConfiguration.load(file: try write(#"{"rules": 5}"#), environment: [:]).validatedRules()
+        }
+        let badSQL = try write(
+            #"{"rules": [{"name": "r1", "sql": "SELECT * FROM 'a'"}, {"name": "r2", "sql": "SELECT * FROM\n  'a' WHERE", "actions": []}]}"#
+        )
+        do {
+            _ = try OneCallConfiguration.load(file: badSQL, environment: [:]).validatedRules()
+            Issue.record("a rule with a syntax error must stop the server")
+        } catch {
+            #expect(error.key == "rules")
+            #expect(error.reason.contains("r2"), "\(error.reason)")
+            #expect(error.reason.contains("line 2"), "\(error.reason)")
+        }
+        #expect(throws: ConfigurationError(key: "telemetry.device_id_fields", reason: "expected an array of strings")) {
+            try OneCallConfiguration.load(
+                file: try write(#"{"telemetry": {"device_id_fields": [1]}}"#), environment: [:])
+        }
+        let fields = try OneCallConfiguration.load(file: nil, environment: ["TELEMETRY_DEVICE_ID_FIELDS": "serial, id"])
+        #expect(fields.telemetry.deviceIDFields == ["serial", "id"])
     }
 
     @Test func listeningBeyondLoopbackNeedsAuthentication() throws {

@@ -72,10 +72,16 @@ import Testing
 
     @Test func demoRunsAndStopsByItself() async throws {
         let result = try await TestEnvironment.run(
-            TestEnvironment.executable.path, ["demo", "--mqtt-port", "0", "--http-port", "0", "--duration", "1"],
-            timeout: 60)
+            TestEnvironment.executable.path,
+            [
+                "demo", "--mqtt-port", "0", "--http-port", "0", "--duration", "8", "--data-dir",
+                try TestEnvironment.temporaryDirectory().path,
+            ],
+            timeout: 120)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("OneCall demo is running"))
-        #expect(result.stdout.contains("in-process subscriber received aircon/telemetry"))
+        #expect(result.stdout.contains("readings stored"), "\(result.stdout)")
+        #expect(result.stdout.contains("aircon_4  indoor"), "\(result.stdout)")
+        #expect(result.stdout.contains("demo: error event"), "\(result.stdout)")
     }
 }

@@ -9,14 +9,14 @@ import Testing
 /// that requires client certificates (CN is the user name) on another.
 @Suite(.serialized, .timeLimit(.minutes(10))) struct InteropSuiteTests {
     static func brokerLimits(_ c: inout OneCallConfiguration) throws {
-        try c.set("mqtt.max_packet_size", .number(65536))
-        try c.set("mqtt.receive_maximum", .number(20))
-        try c.set("mqtt.topic_alias_maximum", .number(10))
-        try c.set("mqtt.max_keepalive", .number(120))
-        try c.set("mqtt.max_queued_messages", .number(100))
-        try c.set("mqtt.max_inflight_messages", .number(20))
-        try c.set("mqtt.connect_timeout", .number(10))
-        try c.set("mqtt.sys_interval", .number(1))
+        try c.set("mqtt.max_packet_size", .int(65536))
+        try c.set("mqtt.receive_maximum", .int(20))
+        try c.set("mqtt.topic_alias_maximum", .int(10))
+        try c.set("mqtt.max_keepalive", .int(120))
+        try c.set("mqtt.max_queued_messages", .int(100))
+        try c.set("mqtt.max_inflight_messages", .int(20))
+        try c.set("mqtt.connect_timeout", .int(10))
+        try c.set("mqtt.sys_interval", .int(1))
     }
 
     @Test func pahoAndMosquittoClientsPass() async throws {
@@ -33,8 +33,8 @@ import Testing
 
         var open = OneCallConfiguration()
         try open.set("data_dir", .string(dir.appendingPathComponent("open").path))
-        try open.set("mqtt.port", .number(0))
-        try open.set("http.port", .number(0))
+        try open.set("mqtt.port", .int(0))
+        try open.set("http.port", .int(0))
         try open.set("mqtt.acl_file", .string(interop.appendingPathComponent("mosquitto/acl_plain").path))
         try Self.brokerLimits(&open)
 
@@ -46,12 +46,12 @@ import Testing
         try (lines.joined(separator: "\n") + "\n").write(toFile: passwd, atomically: true, encoding: .utf8)
         var auth = OneCallConfiguration()
         try auth.set("data_dir", .string(dir.appendingPathComponent("auth").path))
-        try auth.set("mqtt.port", .number(0))
-        try auth.set("http.port", .number(0))
+        try auth.set("mqtt.port", .int(0))
+        try auth.set("http.port", .int(0))
         try auth.set("mqtt.password_file", .string(passwd))
         try auth.set("mqtt.allow_anonymous", .bool(false))
         try auth.set("mqtt.acl_file", .string(interop.appendingPathComponent("mosquitto/acl_auth").path))
-        try auth.set("mqtt.tls.port", .number(0))
+        try auth.set("mqtt.tls.port", .int(0))
         try auth.set("mqtt.tls.certificate", .string(certificates.serverCertificate))
         try auth.set("mqtt.tls.private_key", .string(certificates.serverKey))
         try auth.set("mqtt.tls.ca", .string(certificates.ca))

@@ -11,8 +11,8 @@ import Testing
     static func serverConfiguration(port: Int = 0) throws -> OneCallConfiguration {
         var c = OneCallConfiguration()
         try c.set("data_dir", .string(try TestEnvironment.temporaryDirectory().path))
-        try c.set("mqtt.port", .number(Double(port)))
-        try c.set("http.port", .number(0))
+        try c.set("mqtt.port", .int(Int64(port)))
+        try c.set("http.port", .int(0))
         return c
     }
 
@@ -163,7 +163,7 @@ import Testing
         let dir = try TestEnvironment.temporaryDirectory()
         let certificates = try await TestEnvironment.makeCertificates(in: dir, clientCommonName: "unit-7")
         var configuration = try Self.serverConfiguration()
-        try configuration.set("mqtt.tls.port", .number(0))
+        try configuration.set("mqtt.tls.port", .int(0))
         try configuration.set("mqtt.tls.certificate", .string(certificates.serverCertificate))
         try configuration.set("mqtt.tls.private_key", .string(certificates.serverKey))
         try configuration.set("mqtt.tls.ca", .string(certificates.ca))

@@ -428,11 +428,13 @@ static void pub_finish(conn_t *c, int error) {
 }
 
 static void make_payload(uint8_t *dst, int dev) {
-    /* Realistic aircon telemetry, fixed-width numeric fields so that seq/ts
-     * can be patched in place; padded with a "pad" string to F.size. */
+    /* Realistic aircon telemetry, fixed-width fields so that seq/ts can be
+     * patched in place; padded with a "pad" string to F.size. seq and ts are
+     * zero-padded digits inside strings, so the payload stays valid JSON
+     * (RFC 8259 numbers cannot have leading zeros). */
     char head[256];
     int n = snprintf(head, sizeof head,
-                     "{\"dev\":\"ac-%0*d\",\"seq\":%0*d,\"ts\":%0*d,"
+                     "{\"dev\":\"ac-%0*d\",\"seq\":\"%0*d\",\"ts\":\"%0*d\","
                      "\"mode\":\"cool\",\"fan\":\"auto\",\"set\":24.0,\"room\":26.4,"
                      "\"out\":31.2,\"hum\":48,\"kw\":1.27,\"err\":0,\"fw\":\"2.4.1\",\"pad\":\"",
                      DEV_W, dev, SEQ_W, 0, TS_W, 0);
@@ -442,8 +444,8 @@ static void make_payload(uint8_t *dst, int dev) {
     memset(dst + n, 'x', (size_t)pad);
     memcpy(dst + n + pad, "\"}", 2);
     P_DEV = (size_t)(strstr(head, "\"dev\":\"ac-") - head) + 10;
-    P_SEQ = (size_t)(strstr(head, "\"seq\":") - head) + 6;
-    P_TS = (size_t)(strstr(head, "\"ts\":") - head) + 5;
+    P_SEQ = (size_t)(strstr(head, "\"seq\":\"") - head) + 7;
+    P_TS = (size_t)(strstr(head, "\"ts\":\"") - head) + 6;
 }
 
 static void pub_init_template(conn_t *c) {

@@ -1,0 +1,277 @@
+import Hummingbird
+import OneCallCore
+import OneCallStorage
+
+/// The REST API under `/api/v1` and the AWS-style shadow paths under `/things`.
+struct APIRoutes: Sendable {
+    let services: APIServices
+
+    func register(on router: Router<BasicRequestContext>) {
+        let api = router.group("api/v1")
+        registerDevices(on: api)
+        registerTelemetry(on: api)
+        registerEvents(on: api)
+        registerRules(on: api)
+        registerShadows(on: router)
+    }
+
+    // MARK: Devices
+
+    func registerDevices(on api: RouterGroup<BasicRequestContext>) {
+        let services = self.services
+        api.get("devices") { _, _ -> Response in
+            let devices = try await services.devices.devices()
+            let list = devices.map { device in
+                JSONValue.object(device.json(connected: services.broker.isConnected(clientIdentifier: device.id)))
+            }
+            return JSONResponse.make(["devices": .array(list), "count": .int(Int64(list.count))])
+        }
+        api.post("devices") { request, _ -> Response in
+            let object = try await JSONResponse.object(of: request, limit: services.maximumBodySize)
+            let device = try await Self.registry { try await services.devices.create(object) }
+            return JSONResponse.make(.object(device.json(connected: false)), status: .created)
+        }
+        api.post("devices/import") { request, _ -> Response in
+            let bytes = try await JSONResponse.body(of: request, limit: services.maximumBodySize)
+            let contentType = request.headers[.contentType]?.lowercased() ?? ""
+            let isCSV = contentType.contains("csv")
+            if !isCSV && (contentType.contains("json") || DeviceImport.looksLikeJSON(bytes)) {
+                do {
+                    _ = try JSONValue(
+                        parsing: bytes, limits: JSONParseLimits(maximumBytes: bytes.count, maximumDepth: 16))
+                } catch {
+                    throw APIError.badRequest("\(error)", code: "invalid_json")
+                }
+            }
+            let descriptions: [JSONObject]
+            do {
+                descriptions = try isCSV ? DeviceImport.csvDescriptions(bytes) : DeviceImport.descriptions(from: bytes)
+            } catch {
+                throw APIError.badRequest("\(error)")
+            }
+            let result = try await Self.registry { try await services.devices.importDevices(descriptions) }
+            return JSONResponse.make(["created": .int(Int64(result.created)), "updated": .int(Int64(result.updated))])
+        }
+        api.get("devices/:id") { _, context -> Response in
+            let id = try context.parameters.require("id")
+            let device = try await Self.registry { try await services.devices.device(id: id) }
+            return JSONResponse.make(.object(device.json(connected: services.broker.isConnected(clientIdentifier: id))))
+        }
+        for (method, replace) in [(HTTPRequest.Method.put, true), (.patch, false)] {
+            api.on("devices/:id", method: method) { request, context -> Response in
+                let id = try context.parameters.require("id")
+                let object = try await JSONResponse.object(of: request, limit: services.maximumBodySize)
+                let device = try await Self.registry {
+                    try await services.devices.update(id: id, with: object, replace: replace)
+                }
+                return JSONResponse.make(
+                    .object(device.json(connected: services.broker.isConnected(clientIdentifier: id))))
+            }
+        }
+        api.delete("devices/:id") { _, context -> Response in
+            let id = try context.parameters.require("id")
+            try await Self.registry { try await services.devices.delete(id: id) }
+            return Response(status: .noContent)
+        }
+        api.get("devices/:id/telemetry") { request, context -> Response in
+            let id = try context.parameters.require("id")
+            return try await telemetryResponse(request: request, device: id)
+        }
+    }
+
+    /// Runs a registry operation, answering its failures with the matching status.
+    static func registry<T: Sendable>(_ operation: () async throws -> T) async throws -> T {
+        do {
+            return try await operation()
+        } catch let error as DeviceRegistryError {
+            switch error.code {
+            case .notFound: throw APIError.notFound(error.message)
+            case .alreadyExists: throw APIError(.conflict, code: "already_exists", error.message)
+            case .invalid: throw APIError.badRequest(error.message)
+            }
+        }
+    }
+
+    // MARK: Telemetry
+
+    func registerTelemetry(on api: RouterGroup<BasicRequestContext>) {
+        let services = self.services
+        api.get("telemetry") { request, _ -> Response in
+            try await telemetryResponse(request: request, device: request.uri.queryParameters.get("device"))
+        }
+        api.get("telemetry/dead-letters") { request, _ -> Response in
+            let limit = try Self.integer(request, "limit", default: 100, range: 1...10_000)
+            let letters = try await services.telemetry.deadLetters(limit: limit)
+            let list = letters.map { letter -> JSONValue in
+                [
+                    "sequence": .int(letter.sequence), "topic": .string(letter.topic),
+                    "client_id": letter.clientID.map(JSONValue.string) ?? .null,
+                    "received_at": .double(letter.receivedAt), "reason": .string(letter.reason),
+                    "payload": .string(String(decoding: letter.payload, as: UTF8.self)),
+                ]
+            }
+            return JSONResponse.make(["dead_letters": .array(list)])
+        }
+    }
+
+    /// Readings of one device (or all) in a time range; with `bucket` (seconds) and `field`, the
+    /// field's average, minimum and maximum per bucket instead.
+    func telemetryResponse(request: Request, device: String?) async throws -> Response {
+        let query = request.uri.queryParameters
+        let from = try Self.time(query.get("from"), name: "from")
+        let to = try Self.time(query.get("to"), name: "to")
+        if let bucketText = query.get("bucket") {
+            guard let device else { throw APIError.badRequest("downsampling needs a device") }
+            guard let bucket = Double(bucketText), bucket >= 1, bucket <= 366 * 86_400 else {
+                throw APIError.badRequest("bucket: expected seconds between 1 and 31622400")
+            }
+            guard let field = query.get("field"), !field.isEmpty, field.utf8.count <= 256, !field.contains("\"") else {
+                throw APIError.badRequest("field: a numeric member of the readings is required (no '\"')")
+            }
+            let buckets = try await services.telemetry.aggregate(
+                TelemetryAggregation(deviceID: device, field: field, from: from, to: to, bucketSeconds: bucket))
+            let list = buckets.map { bucket -> JSONValue in
+                [
+                    "start": .double(bucket.start), "count": .int(Int64(bucket.count)),
+                    "avg": bucket.average.map(JSONValue.double) ?? .null,
+                    "min": bucket.minimum.map(JSONValue.double) ?? .null,
+                    "max": bucket.maximum.map(JSONValue.double) ?? .null,
+                ]
+            }
+            return JSONResponse.make([
+                "device_id": .string(device), "field": .string(field), "bucket": .double(bucket),
+                "buckets": .array(list),
+            ])
+        }
+        let limit = try Self.integer(request, "limit", default: 1000, range: 1...100_000)
+        let newestFirst: Bool
+        switch query.get("order") ?? "asc" {
+        case "asc": newestFirst = false
+        case "desc": newestFirst = true
+        default: throw APIError.badRequest("order: expected asc or desc")
+        }
+        let records = try await services.telemetry.readings(
+            TelemetryQuery(deviceID: device, from: from, to: to, limit: limit, newestFirst: newestFirst))
+        let list = records.map { record -> JSONValue in
+            [
+                "sequence": .int(record.sequence), "device_id": .string(record.deviceID),
+                "timestamp": .double(record.timestamp), "received_at": .double(record.receivedAt),
+                "topic": .string(record.topic),
+                "payload": (try? JSONValue(parsing: record.payload))
+                    ?? .string(String(decoding: record.payload, as: UTF8.self)),
+            ]
+        }
+        return JSONResponse.make(["readings": .array(list), "count": .int(Int64(list.count))])
+    }
+
+    static func time(_ text: String?, name: String) throws -> Double? {
+        guard let text else { return nil }
+        do {
+            return try EventIntake.time(.string(text), field: name)
+        } catch {
+            throw APIError.badRequest("\(error)")
+        }
+    }
+
+    static func integer(_ request: Request, _ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
+        guard let text = request.uri.queryParameters.get(name) else { return value }
+        guard let number = Int(text), range.contains(number) else {
+            throw APIError.badRequest("\(name): expected an integer in \(range.lowerBound)...\(range.upperBound)")
+        }
+        return number
+    }
+
+    // MARK: Events
+
+    func registerEvents(on api: RouterGroup<BasicRequestContext>) {
+        let services = self.services
+        let submit: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
+            let value = try await JSONResponse.json(of: request, limit: services.maximumBodySize)
+            let parsed: EventIntake.Parsed
+            do {
+                parsed = try EventIntake.parse(
+                    value, noErrorCodes: services.noErrorCodes, now: services.clock(), newID: { UUIDText.random() })
+            } catch {
+                services.events.count(rejected: 1)
+                throw APIError.badRequest("\(error)", code: "invalid_event")
+            }
+            services.events.count(ignored: parsed.ignored)
+            try await services.events.submit(parsed.events)
+            return JSONResponse.make(
+                [
+                    "accepted": .int(Int64(parsed.events.count)), "ignored": .int(Int64(parsed.ignored)),
+                    "ids": .array(parsed.events.map { .string($0.id) }),
+                ], status: .accepted)
+        }
+        api.post("events", use: submit)
+        api.post("events/alertmanager", use: submit)
+        api.get("events") { request, _ -> Response in
+            let limit = try Self.integer(request, "limit", default: 100, range: 1...10_000)
+            let events = try await services.events.recent(
+                deviceID: request.uri.queryParameters.get("device"), limit: limit)
+            return JSONResponse.make(["events": .array(events.map { .object($0.json) })])
+        }
+    }
+
+    // MARK: Rules
+
+    func registerRules(on api: RouterGroup<BasicRequestContext>) {
+        let services = self.services
+        api.get("rules") { _, _ -> Response in
+            JSONResponse.make(["rules": .array(services.rules.ruleDescriptions())])
+        }
+        api.post("rules/test") { request, _ -> Response in
+            let object = try await JSONResponse.object(of: request, limit: services.maximumBodySize)
+            return JSONResponse.make(try services.rules.test(object))
+        }
+    }
+
+    // MARK: Shadows (AWS IoT's REST paths)
+
+    func registerShadows(on router: Router<BasicRequestContext>) {
+        let services = self.services
+        for (method, operation) in [
+            (HTTPRequest.Method.get, ShadowHTTPOperation.get), (.post, .update), (.delete, .delete),
+        ] {
+            router.on("things/:thing/shadow", method: method) { request, context -> Response in
+                let thing = try context.parameters.require("thing")
+                let body =
+                    operation == .update
+                    ? try await JSONResponse.body(of: request, limit: services.maximumBodySize) : []
+                let outcome = await services.shadows.handle(
+                    thingName: thing, shadowName: request.uri.queryParameters.get("name"), operation: operation,
+                    body: body)
+                return JSONResponse.bytes(outcome.body, status: HTTPResponse.Status(code: outcome.status))
+            }
+        }
+        for method in [HTTPRequest.Method.put, .patch] {
+            router.on("things/:thing/shadow", method: method) { _, _ -> Response in
+                let body: JSONValue = [
+                    "code": 405, "message": "The method is not allowed for this resource",
+                    "timestamp": .int(Int64(services.clock())),
+                ]
+                var response = JSONResponse.make(body, status: .methodNotAllowed)
+                response.headers[.allow] = "GET, POST, DELETE"
+                return response
+            }
+        }
+        router.get("api/things/shadow/ListNamedShadowsForThing/:thing") { _, context -> Response in
+            let thing = try context.parameters.require("thing")
+            let names = try await services.shadows.namedShadows(thingName: thing)
+            return JSONResponse.make([
+                "results": .array(names.map(JSONValue.string)), "timestamp": .int(Int64(services.clock())),
+            ])
+        }
+    }
+}
+
+extension ErrorEvent {
+    /// The event as JSON.
+    public var json: JSONObject {
+        [
+            "id": .string(id), "device_id": .string(deviceID), "error_code": .string(errorCode),
+            "timestamp": .double(timestamp), "received_at": .double(receivedAt), "source": .string(source.rawValue),
+            "details": .object(details),
+        ]
+    }
+}
