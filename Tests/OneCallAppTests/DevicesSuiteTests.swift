@@ -117,14 +117,9 @@ import Testing
     /// The simulator works unchanged against Mosquitto, and `--write-csv` writes one row per reading
     /// in the training data's columns.
     @Test func theSimulatorRunsAgainstMosquittoAndWritesTheTrainingCSV() async throws {
-        let mosquitto = try TestEnvironment.requirePeer("mosquitto", install: "apt-get install -y mosquitto")
-        let port = Int.random(in: 20_000...40_000)
-        let dir = try TestEnvironment.temporaryDirectory()
-        let conf = dir.appendingPathComponent("mosquitto.conf").path
-        try "listener \(port) 127.0.0.1\nallow_anonymous true\n".write(toFile: conf, atomically: true, encoding: .utf8)
-        let process = try ChildProcess(mosquitto, ["-c", conf])
+        let (process, port) = try await TestEnvironment.startMosquitto()
         defer { process.stop() }
-        try await Task.sleep(for: .milliseconds(500))
+        let dir = try TestEnvironment.temporaryDirectory()
         let subscriber = MQTTClient(configuration: .init(port: port, clientIdentifier: "watch", reconnect: nil))
         try await subscriber.connect()
         try await subscriber.subscribe(to: "aircon/telemetry", qos: .atLeastOnce)

@@ -68,14 +68,8 @@ import Testing
     }
 
     @Test func publishesAndSubscribesAgainstMosquitto() async throws {
-        let mosquitto = try TestEnvironment.requirePeer("mosquitto", install: "apt-get install -y mosquitto")
-        let port = Int.random(in: 20_000...40_000)
-        let dir = try TestEnvironment.temporaryDirectory()
-        let conf = dir.appendingPathComponent("mosquitto.conf").path
-        try "listener \(port) 127.0.0.1\nallow_anonymous true\n".write(toFile: conf, atomically: true, encoding: .utf8)
-        let process = try ChildProcess(mosquitto, ["-c", conf])
+        let (process, port) = try await TestEnvironment.startMosquitto()
         defer { process.stop() }
-        try await Task.sleep(for: .milliseconds(500))
         for version in [MQTTProtocolVersion.v3_1_1, .v5] { try await roundTrip(port: port, version: version) }
     }
 

@@ -138,6 +138,20 @@ enum TestEnvironment {
     }
 }
 
+extension TestEnvironment {
+    /// Starts Mosquitto on a random loopback port, anonymous, and gives the process (stop it) and
+    /// the port; fails with how to install it when it is missing.
+    static func startMosquitto() async throws -> (process: ChildProcess, port: Int) {
+        let mosquitto = try requirePeer("mosquitto", install: "apt-get install -y mosquitto")
+        let port = Int.random(in: 20_000...40_000)
+        let conf = try temporaryDirectory().appendingPathComponent("mosquitto.conf").path
+        try "listener \(port) 127.0.0.1\nallow_anonymous true\n".write(toFile: conf, atomically: true, encoding: .utf8)
+        let process = try ChildProcess(mosquitto, ["-c", conf])
+        try await Task.sleep(for: .milliseconds(500))
+        return (process, port)
+    }
+}
+
 /// A `OneCallServer` running in this process until `stop()`.
 final class RunningServer: @unchecked Sendable {
     let server: OneCallServer
