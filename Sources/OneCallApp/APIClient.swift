@@ -18,8 +18,12 @@ public struct APIClient: Sendable {
     /// The server's base address, e.g. `http://127.0.0.1:8080`.
     public let baseURL: String
 
-    public init(baseURL: String) {
+    /// The bearer token the server requires, if any.
+    public let token: String?
+
+    public init(baseURL: String, token: String? = nil) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.token = token
     }
 
     /// Sends a request and returns the status and the parsed JSON body (`null` when empty). Statuses
@@ -34,6 +38,7 @@ public struct APIClient: Sendable {
         var request = URLRequest(url: url)
         request.httpMethod = method
         request.timeoutInterval = 30
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         if let body {
             request.httpBody = Data(body)
             request.setValue(contentType, forHTTPHeaderField: "Content-Type")
@@ -49,7 +54,8 @@ public struct APIClient: Sendable {
         let value =
             data.isEmpty
             ? JSONValue.null
-            : ((try? JSONValue(parsing: Array(data))) ?? .string(String(decoding: data, as: UTF8.self)))
+            : ((try? JSONValue(parsing: Array(data), limits: JSONParseLimits(maximumBytes: 1 << 30, maximumDepth: 128)))
+                ?? .string(String(decoding: data, as: UTF8.self)))
         if status >= 400 {
             let message = value["error"]?["message"]?.stringValue ?? value["message"]?.stringValue ?? value.jsonString
             throw Failure(status: status, message: message)

@@ -42,6 +42,10 @@ public struct OneCallConfiguration: Sendable {
     public var noErrorCodes = ["None", ""]
     /// The largest HTTP request body accepted, in bytes.
     public var httpMaximumBodySize = 1 << 20
+    /// A bearer token the REST API requires (`Authorization: Bearer …`); required off loopback.
+    public var httpAPIToken: String?
+    /// The longest a graceful shutdown may take, in seconds, before the rest is cancelled.
+    public var shutdownTimeout = 30.0
 
     /// The defaults.
     public init() {}
@@ -161,6 +165,12 @@ public struct OneCallConfiguration: Sendable {
         Key(name: "http.host", kind: .string, help: "HTTP listen address") { $0.http.host = $1 as! String },
         Key(name: "http.max_body_size", kind: .int(1024...(64 << 20)), help: "largest request body, bytes") {
             $0.httpMaximumBodySize = $1 as! Int
+        },
+        Key(name: "http.api_token", kind: .string, help: "bearer token the REST API requires (secret)") {
+            $0.httpAPIToken = ($1 as! String)
+        },
+        Key(name: "shutdown_timeout", kind: .double(1...3600), help: "longest graceful shutdown, s") {
+            $0.shutdownTimeout = $1 as! Double
         },
         Key(name: "storage.path", kind: .string, help: "SQLite database file") { $0.storagePath = ($1 as! String) },
         Key(name: "telemetry.batch_size", kind: .int(1...100_000), help: "readings per write transaction") {
@@ -371,6 +381,15 @@ public struct OneCallConfiguration: Sendable {
         {
             throw ConfigurationError(
                 key: "mqtt.tls.host", reason: "listening beyond loopback requires client certificates or passwords")
+        }
+        if !Self.isLoopback(http.host) && httpAPIToken == nil {
+            throw ConfigurationError(
+                key: "http.host",
+                reason: "listening on \(http.host) beyond loopback requires http.api_token (the REST API can "
+                    + "create devices with passwords)")
+        }
+        if let token = httpAPIToken, token.utf8.count < 16 {
+            throw ConfigurationError(key: "http.api_token", reason: "must be at least 16 characters")
         }
         return BrokerSecurity(allowAnonymous: anonymous, passwords: passwords, accessControl: acl)
     }

@@ -149,7 +149,7 @@ public struct OneCallServer: Sendable {
         let api = APIServices(
             broker: broker, devices: registry, telemetry: storage, events: events, shadows: shadows,
             rules: RuleTester(rules: rules.rules, clock: clock), noErrorCodes: Set(configuration.noErrorCodes),
-            maximumBodySize: configuration.httpMaximumBodySize,
+            maximumBodySize: configuration.httpMaximumBodySize, apiToken: configuration.httpAPIToken,
             metrics: { [telemetryWriter, registry, events] in
                 Self.metrics(
                     writer: telemetryWriter, pipeline: pipeline, registry: registry, events: events, shadows: shadows)
@@ -166,11 +166,14 @@ public struct OneCallServer: Sendable {
             await onReady(endpoints)
         }
         services.append(http)
-        let group = ServiceGroup(
-            configuration: .init(
-                services: services.map { .init(service: $0) } + companions,
-                gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
-                logger: logger))
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: services.map { .init(service: $0) } + companions,
+            gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
+            logger: logger)
+        // A store that keeps failing must not keep the process from stopping: after this long the
+        // remaining services are cancelled, and what could not be written is counted as lost.
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(configuration.shutdownTimeout)
+        let group = ServiceGroup(configuration: groupConfiguration)
         self.group.withLockedValue { $0 = group }
         try await group.run()
     }

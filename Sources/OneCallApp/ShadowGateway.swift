@@ -56,32 +56,40 @@ final class ShadowGateway: Service, ShadowEndpoint {
 
     func run() async throws {
         await withDiscardingTaskGroup { group in
-            for subscription in subscriptions {
-                group.addTask { [self] in
-                    for await message in subscription.messages {
-                        let request: ShadowRequest?
-                        do {
-                            request = try ShadowRequest(topic: message.topic)
-                        } catch {
-                            request = nil
-                        }
-                        guard let request else {
-                            counters.withLock { $0.invalidTopics += 1 }
-                            continue
-                        }
-                        let job = Job(
-                            request: request, payload: Array(message.payload.readableBytesView), transport: .mqtt)
-                        if case .dropped = submit.yield(job) { counters.withLock { $0.dropped += 1 } }
-                    }
-                }
-            }
             group.addTask { [self] in
                 for await job in jobs { await process(job) }
             }
-            // Returns at graceful shutdown (or cancellation).
-            try? await gracefulShutdown()
-            for subscription in subscriptions { subscription.cancel() }
+            // The request loops end once their subscriptions are cancelled and drained; only then
+            // is the job queue closed, so that no request already routed here is lost.
+            await withDiscardingTaskGroup { readers in
+                for subscription in subscriptions {
+                    readers.addTask { [self] in await forwardRequests(from: subscription) }
+                }
+                // Returns at graceful shutdown (or cancellation).
+                try? await gracefulShutdown()
+                for subscription in subscriptions { subscription.cancel() }
+            }
             submit.finish()
+        }
+    }
+
+    private func forwardRequests(from subscription: BrokerSubscription) async {
+        for await message in subscription.messages {
+            let request: ShadowRequest?
+            do {
+                request = try ShadowRequest(topic: message.topic)
+            } catch {
+                request = nil
+            }
+            guard let request else {
+                counters.withLock { $0.invalidTopics += 1 }
+                continue
+            }
+            let job = Job(request: request, payload: Array(message.payload.readableBytesView), transport: .mqtt)
+            switch submit.yield(job) {
+            case .enqueued: break
+            default: counters.withLock { $0.dropped += 1 }
+            }
         }
     }
 
@@ -117,6 +125,7 @@ final class ShadowGateway: Service, ShadowEndpoint {
                 counters.withLock { $0.storeFailures += 1 }
                 let failure = ShadowResult(
                     request: job.request, reply: .rejected(.internalFailure(detail: "storage failed")), timestamp: now)
+                for message in failure.messages(via: job.transport) { publish(message) }
                 job.reply?(failure)
                 return
             }

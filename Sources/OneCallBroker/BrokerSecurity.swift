@@ -22,6 +22,9 @@ public struct BrokerSecurity: Sendable {
     /// Password hashes kept elsewhere (the device registry), looked up by user name after the
     /// password file; a hash is in a `mosquitto_passwd` form.
     public var credentials: (@Sendable (String) -> String?)?
+    /// Parsed credentials, kept so that their verified-password cache spares a reconnecting device
+    /// the key derivation.
+    let credentialFiles = CredentialFiles()
 
     /// Creates a policy; the default lets anyone connect and use any topic (local-only use).
     public init(
@@ -50,7 +53,7 @@ public struct BrokerSecurity: Sendable {
                 return .accepted(BrokerIdentity(username: username))
             }
             if let hash = credentials?(username) {
-                guard let password, let file = try? PasswordFile(parsing: "\(username):\(hash)"),
+                guard let password, let file = credentialFiles.file(username: username, hash: hash),
                     file.verify(username: username, password: password)
                 else { return .refused(.badUserNameOrPassword) }
                 return .accepted(BrokerIdentity(username: username))
@@ -72,4 +75,20 @@ public struct BrokerSecurity: Sendable {
 enum AuthenticationOutcome {
     case accepted(BrokerIdentity)
     case refused(MQTTReasonCode)
+}
+
+/// One-user password files for credentials kept outside the password file, by user and hash; a
+/// changed hash replaces the entry. Bounded: cleared beyond 100,000 users.
+final class CredentialFiles: Sendable {
+    private let files = NIOLockedValueBox<[String: (hash: String, file: PasswordFile)]>([:])
+
+    func file(username: String, hash: String) -> PasswordFile? {
+        if let entry = files.withLockedValue({ $0[username] }), entry.hash == hash { return entry.file }
+        guard let file = try? PasswordFile(parsing: "\(username):\(hash)") else { return nil }
+        files.withLockedValue { files in
+            if files.count >= 100_000 { files.removeAll() }
+            files[username] = (hash, file)
+        }
+        return file
+    }
 }

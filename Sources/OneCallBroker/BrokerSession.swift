@@ -88,6 +88,13 @@ final class BrokerSession: @unchecked Sendable {
                 if !pausedPublishers.contains(where: { $0 === publisher }) { pausedPublishers.append(publisher) }
             }
             localSink.hasPausedPublishers.store(true, ordering: .releasing)
+            // The consumer may have drained everything before the flag was set; then nobody else
+            // would resume this publisher.
+            if localSink.drainedWhilePausing() {
+                let resume = lock.withLock { takePausedPublishers(all: true) }
+                for paused in resume where paused !== publisher { paused.resumeReading() }
+                return .queued(congested: false)
+            }
             return .queued(congested: true)
         }
         let effective = min(qos, message.qos)

@@ -38,6 +38,14 @@ final class LocalSink: Sendable {
         }
     }
 
+    /// After a publisher was recorded as paused: whether the buffer is already short again (the
+    /// consumer drained it meanwhile), in which case the flag is cleared and the caller resumes.
+    func drainedWhilePausing() -> Bool {
+        guard pending.load(ordering: .relaxed) <= congestionThreshold / 2 else { return false }
+        return hasPausedPublishers.compareExchange(expected: true, desired: false, ordering: .acquiringAndReleasing)
+            .exchanged
+    }
+
     /// Records that the consumer took a message; returns whether paused publishers may resume.
     func consumed() -> Bool {
         let count = pending.wrappingDecrementThenLoad(ordering: .relaxed)

@@ -21,9 +21,11 @@ public struct CivilTime: Sendable, Hashable {
         self.fraction = fraction
     }
 
-    /// The UTC calendar time of `epochSeconds`.
+    /// The UTC calendar time of `epochSeconds`, clamped to the years 0 through 9999 (a non-finite
+    /// value is taken as 0).
     public init(epochSeconds: Double) {
-        let whole = epochSeconds.rounded(.down)
+        let clamped = epochSeconds.isFinite ? min(max(epochSeconds, -62_167_219_200), 253_402_300_799) : 0
+        let whole = clamped.rounded(.down)
         let seconds = Int64(whole)
         var days = seconds / 86_400
         var rest = seconds % 86_400
@@ -42,7 +44,7 @@ public struct CivilTime: Sendable, Hashable {
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
         self.init(
             year: Int(year), month: Int(month), day: Int(day), hour: Int(rest / 3600), minute: Int(rest % 3600 / 60),
-            second: Int(rest % 60), fraction: epochSeconds - whole)
+            second: Int(rest % 60), fraction: clamped - whole)
     }
 
     /// Seconds since 1970 of this UTC calendar time.

@@ -106,12 +106,25 @@ public enum EventIntake {
             details: details)
     }
 
-    /// A time given as seconds since 1970 (milliseconds when larger than 10^11) or RFC 3339 text.
+    /// The latest time accepted: the end of year 9999.
+    public static let latestTime = 253_402_300_799.0
+
+    /// A time given as seconds since 1970 (milliseconds when larger than 10^11) or RFC 3339 text,
+    /// between 1970 and the end of year 9999.
     public static func time(_ value: JSONValue?, field: String) throws(Failure) -> Double? {
+        guard let seconds = try unboundedTime(value, field: field) else { return nil }
+        guard seconds <= latestTime else { throw Failure(field: field, reason: "later than the year 9999") }
+        return seconds
+    }
+
+    private static func unboundedTime(_ value: JSONValue?, field: String) throws(Failure) -> Double? {
         switch value {
         case .none, .null: return nil
         case .string(let text):
-            if let seconds = CivilTime.parse(text) { return seconds }
+            if let seconds = CivilTime.parse(text) {
+                guard seconds >= 0 else { throw Failure(field: field, reason: "earlier than 1970") }
+                return seconds
+            }
             if let number = Double(text), number.isFinite, number >= 0 { return number > 1e11 ? number / 1000 : number }
             throw Failure(field: field, reason: "expected seconds since 1970 or an RFC 3339 time")
         case .some(let number):

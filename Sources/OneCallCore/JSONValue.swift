@@ -144,9 +144,20 @@ public struct JSONObject: Sendable, Sequence {
 
     /// An object from members; a later duplicate key replaces the earlier one's value.
     public init(_ members: [Member]) {
-        self.members = []
-        self.members.reserveCapacity(members.count)
-        for member in members { self[member.key] = member.value }
+        // Linear in the member count (a hostile payload may have a hundred thousand members).
+        var positions: [String: Int] = [:]
+        positions.reserveCapacity(members.count)
+        var unique: [Member] = []
+        unique.reserveCapacity(members.count)
+        for member in members {
+            if let position = positions[member.key] {
+                unique[position].value = member.value
+            } else {
+                positions[member.key] = unique.count
+                unique.append(member)
+            }
+        }
+        self.members = unique
     }
 
     /// The number of members.
@@ -176,7 +187,12 @@ public struct JSONObject: Sendable, Sequence {
 extension JSONObject: Equatable {
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
         guard lhs.count == rhs.count else { return false }
-        for member in lhs.members where rhs[member.key] != member.value { return false }
+        if lhs.count <= 16 {
+            for member in lhs.members where rhs[member.key] != member.value { return false }
+            return true
+        }
+        let right = Dictionary(rhs.members.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 })
+        for member in lhs.members where right[member.key] != member.value { return false }
         return true
     }
 }

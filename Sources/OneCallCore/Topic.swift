@@ -57,22 +57,36 @@ public enum Topic {
 
     /// Whether the valid filter `filter` matches the valid topic name `name`.
     public static func matches(filter: String, name: String) -> Bool {
-        var filterLevels = filter.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
-            .makeIterator()
-        var nameLevels = name.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
-            .makeIterator()
-        var first = true
-        while let f = filterLevels.next() {
-            let isSingle = f.elementsEqual("+".utf8)
-            let isMulti = f.elementsEqual("#".utf8)
-            if first && (isSingle || isMulti) && name.utf8.first == UInt8(ascii: "$") { return false }
-            first = false
-            if isMulti { return true }
-            guard let n = nameLevels.next() else { return false }
-            if isSingle { continue }
-            if !f.elementsEqual(n) { return false }
+        // Walks both strings level by level without allocating: this runs for every rule and ACL
+        // entry on every message.
+        let slash = UInt8(ascii: "/")
+        let filterBytes = filter.utf8
+        let nameBytes = name.utf8
+        if nameBytes.first == UInt8(ascii: "$"),
+            filterBytes.first == UInt8(ascii: "+") || filterBytes.first == UInt8(ascii: "#")
+        {
+            return false
         }
-        return nameLevels.next() == nil
+        var filterStart = filterBytes.startIndex
+        var nameStart = nameBytes.startIndex
+        var nameExhausted = false
+        while true {
+            let filterEnd = filterBytes[filterStart...].firstIndex(of: slash) ?? filterBytes.endIndex
+            let level = filterBytes[filterStart..<filterEnd]
+            let isMulti = level.count == 1 && level.first == UInt8(ascii: "#")
+            if isMulti { return true }
+            if nameExhausted { return false }
+            let nameEnd = nameBytes[nameStart...].firstIndex(of: slash) ?? nameBytes.endIndex
+            let isSingle = level.count == 1 && level.first == UInt8(ascii: "+")
+            if !isSingle && !level.elementsEqual(nameBytes[nameStart..<nameEnd]) { return false }
+            if filterEnd == filterBytes.endIndex { return nameEnd == nameBytes.endIndex }
+            filterStart = filterBytes.index(after: filterEnd)
+            if nameEnd == nameBytes.endIndex {
+                nameExhausted = true
+            } else {
+                nameStart = nameBytes.index(after: nameEnd)
+            }
+        }
     }
 
     /// The levels of a topic, split at `/`; empty levels are kept.

@@ -52,7 +52,7 @@ public enum JSONResponse {
         do {
             let buffer = try await request.body.collect(upTo: limit)
             return Array(buffer.readableBytesView)
-        } catch {
+        } catch is NIOTooManyBytesError {
             throw APIError(.contentTooLarge, code: "payload_too_large", "the body exceeds \(limit) bytes")
         }
     }

@@ -8,11 +8,16 @@ struct APIRoutes: Sendable {
 
     func register(on router: Router<BasicRequestContext>) {
         let api = router.group("api/v1")
+        let things = router.group("things")
+        let awsThings = router.group("api/things")
+        if let token = services.apiToken {
+            for group in [api, things, awsThings] { group.add(middleware: BearerTokenMiddleware(token: token)) }
+        }
         registerDevices(on: api)
         registerTelemetry(on: api)
         registerEvents(on: api)
         registerRules(on: api)
-        registerShadows(on: router)
+        registerShadows(things: things, awsThings: awsThings)
     }
 
     // MARK: Devices
@@ -228,12 +233,12 @@ struct APIRoutes: Sendable {
 
     // MARK: Shadows (AWS IoT's REST paths)
 
-    func registerShadows(on router: Router<BasicRequestContext>) {
+    func registerShadows(things: RouterGroup<BasicRequestContext>, awsThings: RouterGroup<BasicRequestContext>) {
         let services = self.services
         for (method, operation) in [
             (HTTPRequest.Method.get, ShadowHTTPOperation.get), (.post, .update), (.delete, .delete),
         ] {
-            router.on("things/:thing/shadow", method: method) { request, context -> Response in
+            things.on(":thing/shadow", method: method) { request, context -> Response in
                 let thing = try context.parameters.require("thing")
                 let body =
                     operation == .update
@@ -245,7 +250,7 @@ struct APIRoutes: Sendable {
             }
         }
         for method in [HTTPRequest.Method.put, .patch] {
-            router.on("things/:thing/shadow", method: method) { _, _ -> Response in
+            things.on(":thing/shadow", method: method) { _, _ -> Response in
                 let body: JSONValue = [
                     "code": 405, "message": "The method is not allowed for this resource",
                     "timestamp": .int(Int64(services.clock())),
@@ -255,7 +260,7 @@ struct APIRoutes: Sendable {
                 return response
             }
         }
-        router.get("api/things/shadow/ListNamedShadowsForThing/:thing") { _, context -> Response in
+        awsThings.get("shadow/ListNamedShadowsForThing/:thing") { _, context -> Response in
             let thing = try context.parameters.require("thing")
             let names = try await services.shadows.namedShadows(thingName: thing)
             return JSONResponse.make([
@@ -273,5 +278,25 @@ extension ErrorEvent {
             "timestamp": .double(timestamp), "received_at": .double(receivedAt), "source": .string(source.rawValue),
             "details": .object(details),
         ]
+    }
+}
+
+/// Requires `Authorization: Bearer <token>` on the routes it guards; answers 401 otherwise.
+struct BearerTokenMiddleware: RouterMiddleware {
+    typealias Context = BasicRequestContext
+    let token: String
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        let expected = Array("Bearer \(token)".utf8)
+        let given = Array((request.headers[.authorization] ?? "").utf8)
+        // Compared in time that does not depend on where the first difference is.
+        var difference = UInt8(expected.count == given.count ? 0 : 1)
+        for index in 0..<min(expected.count, given.count) { difference |= expected[index] ^ given[index] }
+        guard difference == 0 else {
+            throw APIError(.unauthorized, code: "unauthorized", "a valid 'Authorization: Bearer' token is required")
+        }
+        return try await next(request, context)
     }
 }

@@ -56,6 +56,8 @@ public struct APIServices: Sendable {
     public var noErrorCodes: Set<String>
     /// The largest request body, in bytes.
     public var maximumBodySize: Int
+    /// The bearer token the API requires, if any.
+    public var apiToken: String?
     /// Metrics beyond the broker's.
     public var metrics: @Sendable () -> [Metric]
     /// The clock, in seconds since 1970.
@@ -64,7 +66,7 @@ public struct APIServices: Sendable {
     public init(
         broker: Broker, devices: DeviceRegistry, telemetry: any TelemetryStore, events: EventPipeline,
         shadows: any ShadowEndpoint, rules: any RuleTesting, noErrorCodes: Set<String>, maximumBodySize: Int,
-        metrics: @escaping @Sendable () -> [Metric], clock: @escaping @Sendable () -> Double
+        apiToken: String? = nil, metrics: @escaping @Sendable () -> [Metric], clock: @escaping @Sendable () -> Double
     ) {
         self.broker = broker
         self.devices = devices
@@ -74,6 +76,7 @@ public struct APIServices: Sendable {
         self.rules = rules
         self.noErrorCodes = noErrorCodes
         self.maximumBodySize = maximumBodySize
+        self.apiToken = apiToken
         self.metrics = metrics
         self.clock = clock
     }

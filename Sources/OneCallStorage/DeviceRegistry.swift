@@ -89,9 +89,10 @@ public final class DeviceRegistry: Sendable {
             return false
         }
         let now = clock()
-        if try await store.device(id: deviceID) == nil {
-            try await store.save(
-                Device(id: deviceID, type: type, createdAt: now, updatedAt: now, autoRegistered: true))
+        // Insert-only: a device registered meanwhile (with its password) is never overwritten.
+        if try await store.insert(
+            Device(id: deviceID, type: type, createdAt: now, updatedAt: now, autoRegistered: true))
+        {
             counters.withLock { $0.autoRegistered += 1 }
         }
         known.withLock { _ = $0.insert(deviceID) }
@@ -112,11 +113,10 @@ public final class DeviceRegistry: Sendable {
     /// Registers a new device from its JSON description; fails if the identifier is taken.
     public func create(_ description: JSONObject) async throws -> Device {
         var device = try validated(description, id: nil, existing: nil, replace: true)
-        if try await store.device(id: device.id) != nil {
+        device.passwordHash = try password(in: description) ?? nil
+        guard try await store.insert(device) else {
             throw DeviceRegistryError(.alreadyExists, "device '\(device.id)' already exists")
         }
-        device.passwordHash = try password(in: description) ?? nil
-        try await store.save(device)
         remember(device)
         return device
     }

@@ -11,6 +11,9 @@ public protocol DeviceStore: Sendable {
     /// Creates the device, or replaces the one with the same identifier.
     func save(_ device: Device) async throws
 
+    /// Creates the device unless one with its identifier exists; returns whether it was created.
+    func insert(_ device: Device) async throws -> Bool
+
     /// Creates or replaces many devices in one transaction.
     func save(_ devices: [Device]) async throws
 

@@ -40,7 +40,9 @@ public final class TelemetryBatchWriter: Sendable {
     private struct State {
         var readings: [TelemetryRecord] = []
         var deadLetters: [DeadLetter] = []
-        var producers: [CheckedContinuation<Void, Never>] = []
+        /// Producers waiting for room, by ticket (so that a cancelled one can be taken out).
+        var producers: [Int: CheckedContinuation<Void, Never>] = [:]
+        var nextTicket = 0
         var consumer: CheckedContinuation<Void, Never>?
         var finishing = false
         var statistics = Statistics()
@@ -93,13 +95,28 @@ public final class TelemetryBatchWriter: Sendable {
                 consumer?.resume()
                 return
             }
-            await withCheckedContinuation { continuation in
-                let full = state.withLock { state -> Bool in
-                    guard state.count >= configuration.queueCapacity && !state.finishing else { return false }
-                    state.producers.append(continuation)
-                    return true
+            let ticket = state.withLock { state -> Int in
+                state.nextTicket += 1
+                return state.nextTicket
+            }
+            await withTaskCancellationHandler {
+                await withCheckedContinuation { continuation in
+                    let full = state.withLock { state -> Bool in
+                        guard state.count >= configuration.queueCapacity && !state.finishing && !Task.isCancelled
+                        else { return false }
+                        state.producers[ticket] = continuation
+                        return true
+                    }
+                    if !full { continuation.resume() }
                 }
-                if !full { continuation.resume() }
+            } onCancel: {
+                let waiting = state.withLock { $0.producers.removeValue(forKey: ticket) }
+                waiting?.resume()
+            }
+            if Task.isCancelled {
+                // Given up at a forced shutdown: counted, never silently.
+                state.withLock { $0.statistics.recordsLost += 1 }
+                return
             }
         }
     }
@@ -126,8 +143,8 @@ public final class TelemetryBatchWriter: Sendable {
                     state.statistics.readingsWritten += readings.count
                     state.statistics.deadLettersWritten += letters.count
                     state.statistics.batchesWritten += 1
-                    defer { state.producers = [] }
-                    return state.producers
+                    defer { state.producers = [:] }
+                    return Array(state.producers.values)
                 }
                 for producer in producers { producer.resume() }
             } catch {
@@ -138,8 +155,8 @@ public final class TelemetryBatchWriter: Sendable {
                     state.statistics.writeFailures += 1
                     if giveUp {
                         state.statistics.recordsLost += readings.count + letters.count
-                        defer { state.producers = [] }
-                        return state.producers
+                        defer { state.producers = [:] }
+                        return Array(state.producers.values)
                     }
                     // Put the batch back in front, in order.
                     state.readings.insert(contentsOf: readings, at: 0)
@@ -163,9 +180,9 @@ public final class TelemetryBatchWriter: Sendable {
             state.finishing = true
             defer {
                 state.consumer = nil
-                state.producers = []
+                state.producers = [:]
             }
-            return (state.consumer, state.producers)
+            return (state.consumer, Array(state.producers.values))
         }
         consumer?.resume()
         for producer in producers { producer.resume() }

@@ -251,7 +251,9 @@ extension SQLiteStorage: TelemetryStore {
             if let cut {
                 try db.execute(sql: "DELETE FROM telemetry WHERE sequence < ?", arguments: [cut])
             } else {
-                try db.execute(sql: "DELETE FROM telemetry")
+                // Everything is older: keep the newest row anyway, because SQLite would hand out
+                // sequence numbers from 1 again on an empty table, behind the exporter's checkpoint.
+                try db.execute(sql: "DELETE FROM telemetry WHERE sequence < (SELECT max(sequence) FROM telemetry)")
             }
             let deleted = db.changesCount
             try db.execute(sql: "DELETE FROM dead_letters WHERE received_at < ?", arguments: [timestamp])
@@ -337,6 +339,22 @@ extension SQLiteStorage: DeviceStore {
                     device.passwordHash, device.createdAt, device.updatedAt, device.lastSeen, device.autoRegistered,
                 ])
             }
+        }
+    }
+
+    public func insert(_ device: Device) async throws -> Bool {
+        try await writer.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO devices (\(Self.deviceColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(id) DO NOTHING
+                    """,
+                arguments: [
+                    device.id, device.type, device.address, device.city, device.state, device.zip, device.country,
+                    device.siteOwner, device.siteOwnerContact, JSONValue.object(device.attributes).jsonString,
+                    device.passwordHash, device.createdAt, device.updatedAt, device.lastSeen, device.autoRegistered,
+                ])
+            return db.changesCount > 0
         }
     }
 

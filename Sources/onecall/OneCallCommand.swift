@@ -69,6 +69,12 @@ struct Demo: AsyncParsableCommand {
     @OptionGroup var options: ServerOptions
     @Option(help: "Stop after this many seconds (default: run until Ctrl-C).") var duration: Double?
 
+    func validate() throws {
+        if let duration, !(duration > 0 && duration <= 31_536_000) {
+            throw ValidationError("--duration: expected seconds between 0 and 31536000")
+        }
+    }
+
     func run() async throws {
         bootstrapLogging()
         let server: OneCallServer

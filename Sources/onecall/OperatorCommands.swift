@@ -8,7 +8,12 @@ struct ServerAddress: ParsableArguments {
     @Option(help: "The server's HTTP address (default: $ONECALL_URL or http://127.0.0.1:8080).")
     var url: String = ProcessInfo.processInfo.environment["ONECALL_URL"] ?? "http://127.0.0.1:8080"
 
-    var client: APIClient { APIClient(baseURL: url) }
+    @Option(help: "The API token, if the server requires one (default: $ONECALL_TOKEN).")
+    var token: String?
+
+    var client: APIClient {
+        APIClient(baseURL: url, token: token ?? ProcessInfo.processInfo.environment["ONECALL_TOKEN"])
+    }
 }
 
 /// Runs an operator command, turning failures into a one-line message and exit status 1.

@@ -66,6 +66,11 @@ import Testing
             try OneCallConfiguration.load(
                 file: try write(#"{"telemetry": {"device_id_fields": [1]}}"#), environment: [:])
         }
+        let exposed = try OneCallConfiguration.load(file: nil, environment: ["HTTP_HOST": "0.0.0.0"])
+        #expect(throws: ConfigurationError.self) { try exposed.validatedSecurity() }
+        let guarded = try OneCallConfiguration.load(
+            file: nil, environment: ["HTTP_HOST": "0.0.0.0", "HTTP_API_TOKEN": "0123456789abcdef0123"])
+        #expect(throws: Never.self) { try guarded.validatedSecurity() }
         let fields = try OneCallConfiguration.load(file: nil, environment: ["TELEMETRY_DEVICE_ID_FIELDS": "serial, id"])
         #expect(fields.telemetry.deviceIDFields == ["serial", "id"])
     }

@@ -150,6 +150,24 @@ import Testing
         await subscriber.disconnect()
     }
 
+    /// With `http.api_token` the REST API answers 401 without the bearer token and works with it.
+    @Test func theAPITokenGuardsTheRESTAPI() async throws {
+        var configuration = try Self.configuration()
+        try configuration.set("http.api_token", .string("correct-horse-battery-staple"))
+        let server = try await RunningServer.start(configuration)
+        let base = "http://127.0.0.1:\(server.endpoints.httpPort)"
+        await #expect(throws: APIClient.Failure.self) {
+            try await APIClient(baseURL: base).send("GET", "/api/v1/devices")
+        }
+        await #expect(throws: APIClient.Failure.self) {
+            try await APIClient(baseURL: base, token: "wrong").send("GET", "/things/x/shadow")
+        }
+        let authorized = APIClient(baseURL: base, token: "correct-horse-battery-staple")
+        #expect(try await authorized.send("GET", "/api/v1/devices").status == 200)
+        #expect(try await APIClient(baseURL: base).send("GET", "/healthz").status == 200)
+        await server.stop()
+    }
+
     /// The independent suite in `Tests/Devices`: registry, telemetry queries, dead letters, events
     /// and Alertmanager, rules, shadows over MQTT and REST, metrics and limits.
     @Test func restAndMQTTSuitePasses() async throws {

@@ -131,6 +131,8 @@ struct EventIntakeTests {
         #"{"error_code":"c"}"#, #"{"device_id":"a"}"#, #"{"device_id":"a","error_code":"c","timestamp":"soon"}"#,
         #"{"device_id":["a"],"error_code":"c"}"#, "3", #"[3]"#, #"{"alerts": {}}"#,
         #"{"alerts": [{"status":"firing","labels":{"severity":"x"}}]}"#,
+        #"{"device_id":"a","error_code":"c","timestamp":1e300}"#,
+        #"{"device_id":"a","error_code":"c","timestamp":"1900-01-01T00:00:00Z"}"#,
     ])
     func malformedEventsAreRefused(text: String) {
         #expect(throws: EventIntake.Failure.self) { try parse(text) }

@@ -105,4 +105,16 @@ struct JSONTests {
         #expect(characters[14] == "4")
         #expect("89ab".contains(characters[19]))
     }
+
+    @Test func largeObjectsAreBuiltAndComparedInLinearTime() throws {
+        let count = 100_000
+        let text = "{" + (0..<count).map { "\"k\($0)\":\($0)" }.joined(separator: ",") + ",\"k0\":-1}"
+        let value = try JSONValue(parsing: text, limits: JSONParseLimits(maximumBytes: 4 << 20))
+        #expect(value.objectValue?.count == count)
+        #expect(value["k0"] == -1)
+        let reversed = JSONObject(value.objectValue!.members.reversed())
+        #expect(JSONValue.object(reversed) == value)
+        #expect(CivilTime(epochSeconds: 1e300).year == 9999)
+        #expect(CivilTime(epochSeconds: .nan).year == 1970)
+    }
 }

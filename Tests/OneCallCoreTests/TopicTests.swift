@@ -23,6 +23,11 @@ import Testing
         ("a/b", "a/b/c", false),
         ("a//c", "a//c", true),
         ("a/+/c", "a//c", true),
+        ("a/b/#", "a", false),
+        ("+/#", "a", true),
+        ("a/b", "a", false),
+        ("a", "a/b", false),
+        ("+/+", "a", false),
     ])
     func matching(filter: String, name: String, expected: Bool) {
         #expect(Topic.matches(filter: filter, name: name) == expected)
@@ -56,5 +61,35 @@ import Testing
         #expect(throws: TopicError(code: .invalidShare)) { try SharedFilter(parsing: "$share//a") }
         #expect(throws: TopicError(code: .invalidShare)) { try SharedFilter(parsing: "$share/a+b/c") }
         #expect(throws: TopicError.self) { try SharedFilter(parsing: "$share/g/a#") }
+    }
+
+    /// The level-walking matcher agrees with a plain split-and-compare one on random filters and names.
+    @Test func matchingAgreesWithASplitReference() {
+        func reference(_ filter: String, _ name: String) -> Bool {
+            let f = filter.split(separator: "/", omittingEmptySubsequences: false)
+            let n = name.split(separator: "/", omittingEmptySubsequences: false)
+            if name.hasPrefix("$") && (f[0] == "+" || f[0] == "#") { return false }
+            for (index, level) in f.enumerated() {
+                if level == "#" { return true }
+                guard index < n.count else { return false }
+                if level != "+" && level != n[index] { return false }
+            }
+            return f.count == n.count
+        }
+        var generator = SeededRandomNumberGenerator(seed: 11)
+        let filterLevels = ["a", "b", "", "+", "$x"]
+        let nameLevels = ["a", "b", "", "$x"]
+        for _ in 0..<20_000 {
+            var filter = (0..<Int.random(in: 1...4, using: &generator)).map { _ in
+                filterLevels.randomElement(using: &generator)!
+            }
+            if Bool.random(using: &generator) { filter.append("#") }
+            let name = (0..<Int.random(in: 1...4, using: &generator)).map { _ in
+                nameLevels.randomElement(using: &generator)!
+            }
+            let f = filter.joined(separator: "/")
+            let n = name.joined(separator: "/")
+            #expect(Topic.matches(filter: f, name: n) == reference(f, n), "\(f) ~ \(n)")
+        }
     }
 }

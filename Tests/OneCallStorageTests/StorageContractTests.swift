@@ -118,8 +118,13 @@ struct StorageContractTests {
             (0..<10).map { reading("a", at: Double($0), received: Double($0 * 10)) }, deadLetters: [])
         #expect(try await store.deleteReadings(before: 45) == 5)
         #expect(try await store.readings(TelemetryQuery()).map(\.receivedAt) == [50, 60, 70, 80, 90])
-        #expect(try await store.deleteReadings(before: 1000) == 5)
-        #expect(try await store.readingCount(deviceID: nil) == 0)
+        // Everything older: the newest row stays, so that sequence numbers never start over behind the
+        // exporter's checkpoint.
+        #expect(try await store.deleteReadings(before: 1000) == 4)
+        #expect(try await store.readings(TelemetryQuery()).map(\.receivedAt) == [90])
+        try await store.append([reading("a", at: 100, received: 100)], deadLetters: [])
+        let newest = try await store.readings(after: 0, limit: 10).map(\.sequence)
+        #expect(newest.count == 2 && newest[1] > newest[0])
     }
 
     @Test(arguments: Adapter.allCases)
