@@ -107,25 +107,34 @@ public struct OneCallServer: Sendable {
 
         // Services stop in the reverse of this order: listeners first, so that nothing new arrives;
         // then the pipeline drains into the writer, which stops last.
-        var services: [any Service] = [TelemetryWriterService(writer: telemetryWriter)]
+        var services: [any Service] = []
         let telemetry = configuration.telemetry
-        if telemetry.exportEnabled {
+        let exportEnabled = telemetry.exportEnabled
+        if exportEnabled {
+            // Before the writer in the list, so it stops after the writer's last flush and exports it.
             let exporter = TelemetryExporter(
                 store: storage,
                 directory: telemetry.exportDirectory
                     ?? (configuration.dataDirectory as NSString).appendingPathComponent("telemetry"))
             services.append(
                 PeriodicService(
-                    name: "telemetry export", interval: telemetry.exportInterval, runAtShutdown: true, logger: logger
+                    name: "telemetry export", interval: telemetry.exportInterval, runAtStart: false,
+                    runAtShutdown: true, logger: logger
                 ) { try await exporter.exportPending() })
         }
+        services.append(TelemetryWriterService(writer: telemetryWriter))
         if telemetry.retentionDays > 0 {
             let storage = self.storage
             let clock = self.clock
             let retention = telemetry.retentionDays * 86_400
             services.append(
-                PeriodicService(name: "telemetry retention", interval: 3600, runAtShutdown: false, logger: logger) {
-                    _ = try await storage.deleteReadings(before: clock() - retention)
+                PeriodicService(
+                    name: "telemetry retention", interval: 3600, runAtStart: true, runAtShutdown: false, logger: logger
+                ) {
+                    // Never delete what the exporter has not written yet.
+                    let exported =
+                        exportEnabled ? (try await storage.checkpoint(TelemetryExporter.checkpointName) ?? 0) : nil
+                    _ = try await storage.deleteReadings(before: clock() - retention, notAfter: exported)
                 })
         }
         let pipeline = try RulePipeline(

@@ -1,16 +1,18 @@
 import Logging
 import ServiceLifecycle
 
-/// Runs a piece of work every `interval` seconds until shutdown (once more at shutdown when
-/// `runAtShutdown`), logging failures and carrying on.
+/// Runs a piece of work every `interval` seconds until shutdown (also at start when `runAtStart`,
+/// and once more at shutdown when `runAtShutdown`), logging failures and carrying on.
 struct PeriodicService: Service {
     let name: String
     let interval: Double
+    let runAtStart: Bool
     let runAtShutdown: Bool
     let logger: Logger
     let work: @Sendable () async throws -> Void
 
     func run() async throws {
+        if runAtStart { await perform() }
         while !Task.isCancelledOrShuttingDown {
             do {
                 try await cancelWhenGracefulShutdown {

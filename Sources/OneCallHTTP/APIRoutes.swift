@@ -157,7 +157,15 @@ struct APIRoutes: Sendable {
         }
         let records = try await services.telemetry.readings(
             TelemetryQuery(deviceID: device, from: from, to: to, limit: limit, newestFirst: newestFirst))
-        let list = records.map { record -> JSONValue in
+        // A byte budget as well as a count: readings may be large.
+        var budget = 32 << 20
+        var truncated = false
+        let kept = records.prefix { record in
+            budget -= record.payload.count + 160
+            if budget < 0 { truncated = true }
+            return budget >= 0
+        }
+        let list = kept.map { record -> JSONValue in
             [
                 "sequence": .int(record.sequence), "device_id": .string(record.deviceID),
                 "timestamp": .double(record.timestamp), "received_at": .double(record.receivedAt),
@@ -166,7 +174,9 @@ struct APIRoutes: Sendable {
                     ?? .string(String(decoding: record.payload, as: UTF8.self)),
             ]
         }
-        return JSONResponse.make(["readings": .array(list), "count": .int(Int64(list.count))])
+        return JSONResponse.make([
+            "readings": .array(list), "count": .int(Int64(list.count)), "truncated": .bool(truncated),
+        ])
     }
 
     static func time(_ text: String?, name: String) throws -> Double? {

@@ -209,12 +209,13 @@ public final class TelemetryBatchWriter: Sendable {
 
     private func takeBatch() -> ([TelemetryRecord], [DeadLetter], Bool) {
         state.withLock { state in
-            let readingCount = min(state.readings.count, configuration.batchSize)
-            let readings = Array(state.readings.prefix(readingCount))
-            state.readings.removeFirst(readingCount)
-            let letterCount = min(state.deadLetters.count, max(0, configuration.batchSize - readingCount))
+            // Dead letters first (they are few), so a steady stream of readings cannot starve them.
+            let letterCount = min(state.deadLetters.count, configuration.batchSize)
             let letters = Array(state.deadLetters.prefix(letterCount))
             state.deadLetters.removeFirst(letterCount)
+            let readingCount = min(state.readings.count, configuration.batchSize - letterCount)
+            let readings = Array(state.readings.prefix(readingCount))
+            state.readings.removeFirst(readingCount)
             return (readings, letters, state.finishing && state.count == 0)
         }
     }

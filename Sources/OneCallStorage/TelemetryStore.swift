@@ -60,8 +60,9 @@ public protocol TelemetryStore: Sendable {
     /// How many readings are stored, for one device or all.
     func readingCount(deviceID: String?) async throws -> Int
 
-    /// Deletes readings and dead letters received before `timestamp`; returns how many readings went.
-    func deleteReadings(before timestamp: Double) async throws -> Int
+    /// Deletes readings and dead letters received before `timestamp`, but no reading after
+    /// `sequence` when one is given (readings not yet exported); returns how many readings went.
+    func deleteReadings(before timestamp: Double, notAfter sequence: Int64?) async throws -> Int
 
     /// The newest dead letters first, at most `limit`.
     func deadLetters(limit: Int) async throws -> [DeadLetter]

@@ -241,14 +241,19 @@ extension SQLiteStorage: TelemetryStore {
         }
     }
 
-    public func deleteReadings(before timestamp: Double) async throws -> Int {
+    public func deleteReadings(before timestamp: Double, notAfter sequence: Int64? = nil) async throws -> Int {
         try await writer.write { db in
             // Sequence numbers grow with arrival, so the first reading received at or after the cut-off
             // bounds everything older: no index on arrival time is needed, and only what goes is read.
             let cut = try Int64.fetchOne(
                 db, sql: "SELECT sequence FROM telemetry WHERE received_at >= ? ORDER BY sequence LIMIT 1",
                 arguments: [timestamp])
-            if let cut {
+            if let sequence {
+                // Readings after `sequence` stay (not exported yet), and so does the newest row.
+                let newest = try Int64.fetchOne(db, sql: "SELECT max(sequence) FROM telemetry") ?? 0
+                let limit = min(cut ?? newest, sequence + 1, newest)
+                try db.execute(sql: "DELETE FROM telemetry WHERE sequence < ?", arguments: [limit])
+            } else if let cut {
                 try db.execute(sql: "DELETE FROM telemetry WHERE sequence < ?", arguments: [cut])
             } else {
                 // Everything is older: keep the newest row anyway, because SQLite would hand out

@@ -125,6 +125,12 @@ struct StorageContractTests {
         try await store.append([reading("a", at: 100, received: 100)], deadLetters: [])
         let newest = try await store.readings(after: 0, limit: 10).map(\.sequence)
         #expect(newest.count == 2 && newest[1] > newest[0])
+
+        // Readings not yet exported (after the exporter's checkpoint) are kept.
+        let exported = try await store.readings(after: 0, limit: 10)[0].sequence
+        try await store.append((0..<3).map { _ in reading("b", at: 200, received: 200) }, deadLetters: [])
+        #expect(try await store.deleteReadings(before: 10_000, notAfter: exported) == 1)
+        #expect(try await store.readingCount(deviceID: nil) == 4)
     }
 
     @Test(arguments: Adapter.allCases)

@@ -31,8 +31,8 @@ final class FlakyStore: TelemetryStore {
         try await base.aggregate(aggregation)
     }
     func readingCount(deviceID: String?) async throws -> Int { try await base.readingCount(deviceID: deviceID) }
-    func deleteReadings(before timestamp: Double) async throws -> Int {
-        try await base.deleteReadings(before: timestamp)
+    func deleteReadings(before timestamp: Double, notAfter sequence: Int64?) async throws -> Int {
+        try await base.deleteReadings(before: timestamp, notAfter: sequence)
     }
     func deadLetters(limit: Int) async throws -> [DeadLetter] { try await base.deadLetters(limit: limit) }
     func checkpoint(_ name: String) async throws -> Int64? { try await base.checkpoint(name) }
