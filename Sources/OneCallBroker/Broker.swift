@@ -343,23 +343,27 @@ public final class Broker: Sendable {
     }
 
     /// Subscribes from inside OneCall. Messages arrive on the returned subscription's `messages`,
-    /// which buffers at most `bufferLimit` messages; beyond that the oldest are dropped and counted.
+    /// which buffers at most `bufferLimit` messages and `byteLimit` payload bytes; beyond either a
+    /// new message is dropped and counted.
     /// When `backPressureLength` messages are buffered (default: the broker's back-pressure queue
     /// length), publishers pause until the consumer has taken half of them, as they do for a
     /// congested network subscriber. Retained messages that match are delivered first. Cancel by
     /// ending the iteration or calling `cancel`.
     public func subscribe(
-        filter text: String, qos: MQTTQoS = .atLeastOnce, bufferLimit: Int = 10_000, backPressureLength: Int? = nil
+        filter text: String, qos: MQTTQoS = .atLeastOnce, bufferLimit: Int = 10_000, byteLimit: Int = 64 << 20,
+        backPressureLength: Int? = nil
     ) throws(TopicError) -> BrokerSubscription {
         let filter = try SharedFilter(parsing: text)
         let (stream, continuation) = AsyncStream.makeStream(
-            of: BrokerMessage.self, bufferingPolicy: .bufferingNewest(bufferLimit))
+            of: BrokerMessage.self, bufferingPolicy: .unbounded)
         let id = state.withLockedValue { state -> Int in
             state.localSubscriberCount += 1
             return state.localSubscriberCount
         }
         let threshold = min(backPressureLength ?? configuration.backPressureQueueLength, bufferLimit)
-        let sink = LocalSink(continuation: continuation, statistics: statistics, congestionThreshold: threshold)
+        let sink = LocalSink(
+            continuation: continuation, statistics: statistics, congestionThreshold: threshold,
+            messageLimit: bufferLimit, byteLimit: byteLimit)
         let session = BrokerSession(clientIdentifier: "$local/\(id)", configuration: configuration, localSink: sink)
         if filter.group == nil {
             for message in retainedMessages(matching: filter.filter) {
@@ -369,8 +373,8 @@ public final class Broker: Sendable {
         _ = subscribe(session, filter: filter, options: MQTTSubscriptionOptions(qos: qos), identifier: nil)
         let subscription = BrokerSubscription(
             stream: stream,
-            onConsumed: {
-                guard sink.consumed() else { return }
+            onConsumed: { size in
+                guard sink.consumed(size: size) else { return }
                 let paused = session.lock.withLock { session.takePausedPublishers(all: true) }
                 for publisher in paused { publisher.resumeReading() }
             },
@@ -391,11 +395,11 @@ public final class BrokerSubscription: Sendable {
     public var messages: Messages { Messages(stream: stream, onConsumed: onConsumed) }
 
     private let stream: AsyncStream<BrokerMessage>
-    private let onConsumed: @Sendable () -> Void
+    private let onConsumed: @Sendable (Int) -> Void
     private let onCancel: NIOLockedValueBox<(@Sendable () -> Void)?>
 
     init(
-        stream: AsyncStream<BrokerMessage>, onConsumed: @escaping @Sendable () -> Void,
+        stream: AsyncStream<BrokerMessage>, onConsumed: @escaping @Sendable (Int) -> Void,
         onCancel: @escaping @Sendable () -> Void
     ) {
         self.stream = stream
@@ -416,7 +420,7 @@ public final class BrokerSubscription: Sendable {
     public struct Messages: AsyncSequence, Sendable {
         public typealias Element = BrokerMessage
         let stream: AsyncStream<BrokerMessage>
-        let onConsumed: @Sendable () -> Void
+        let onConsumed: @Sendable (Int) -> Void
 
         public func makeAsyncIterator() -> AsyncIterator {
             AsyncIterator(base: stream.makeAsyncIterator(), onConsumed: onConsumed)
@@ -425,11 +429,11 @@ public final class BrokerSubscription: Sendable {
         /// Yields the next message and tells the broker it was taken.
         public struct AsyncIterator: AsyncIteratorProtocol {
             var base: AsyncStream<BrokerMessage>.AsyncIterator
-            let onConsumed: @Sendable () -> Void
+            let onConsumed: @Sendable (Int) -> Void
 
             public mutating func next() async -> BrokerMessage? {
                 let message = await base.next()
-                if message != nil { onConsumed() }
+                if let message { onConsumed(message.payload.readableBytes) }
                 return message
             }
         }
