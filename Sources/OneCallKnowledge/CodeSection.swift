@@ -7,11 +7,13 @@ public struct CodeSection: Sendable, Hashable {
         case heading
         /// In a cell of a table row; the text is the row as `Column: cell` lines.
         case tableRow
-        /// In a heading-like line among a section's first lines (`Code: ERR-104` under `## Overheat`); the
-        /// text is the section with its subsections, up to the line naming the next code.
+        /// In a heading-like line among a section's first lines (`Code: ERR-104` under `## Overheat`) when
+        /// no later line of the section names another code the same way; the text is the whole section
+        /// with its subsections.
         case firstLines
-        /// In a heading-like line further down a body (`Fault E2`); the text runs from that line to the
-        /// line naming the next code in the same way, or to the end of the section.
+        /// In a heading-like line of a body (`Fault E2`) that is not ``firstLines``; the text runs from the
+        /// line after it to the next line naming another code the same way (`Fault E3`), or to the end of
+        /// the section with its subsections.
         case body
     }
 

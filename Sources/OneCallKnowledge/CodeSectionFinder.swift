@@ -128,7 +128,9 @@ struct CodeSectionFinder {
             }
             next += 1
         }
-        if inFirstLines {
+        // A section whose first lines name one code and later lines name others is a list of codes, not
+        // the section of the first one.
+        if inFirstLines && end == limit {
             return CodeSection(
                 code: code, documentName: document.name, heading: section.heading, location: .firstLines,
                 lineRange: lineRange(from: section.headingLines.lowerBound, through: end),
@@ -189,7 +191,8 @@ struct CodeSectionFinder {
         return words.contains { Self.continuationWords.contains($0.text) }
     }
 
-    /// Lines `start..<end` with subsection headings marked, underlines left out.
+    /// Lines `start..<end` with subsection headings marked, underlines and blank lines at either end left
+    /// out.
     private func content(from start: Int, to end: Int) -> [ContentLine] {
         var headingAt: [Int: Int] = [:]
         for (index, section) in sections.enumerated() where section.level > 0 {
@@ -207,6 +210,8 @@ struct CodeSectionFinder {
                 line += 1
             }
         }
+        while let first = result.first, !first.isHeading, first.text.isBlank { result.removeFirst() }
+        while let last = result.last, !last.isHeading, last.text.isBlank { result.removeLast() }
         return result
     }
 

@@ -3,7 +3,11 @@
 /// A field starts at a line `Name: value` (a name of one to six words, the colon followed by white space
 /// or the end; `**Name:** value` and `- Name: value` too) or at a subsection heading. It runs over the
 /// lines after it until the next field or heading, or until a blank line followed by text that is not a
-/// list item. Inside a field, list items belong to the field, even when they hold a colon.
+/// list item, or a list after a blank line under a value that does not end with `:`. Inside a field, list
+/// items belong to the field, even when they hold a colon. After a value
+/// on the name's line, a line of text only continues it when it looks like more of the same: it starts
+/// in lower case, with a sequence word (`Then phone the operator.`) or indented; `Severity: low` followed
+/// by `The chiller reports W7 …` ends the field.
 struct SectionFields {
     /// One field.
     struct Field {
@@ -23,13 +27,24 @@ struct SectionFields {
     /// The non-blank lines outside any field, in order.
     private(set) var looseLines: [String] = []
 
-    init(_ lines: [ContentLine]) {
+    init(_ lines: [ContentLine], classifier: PhraseClassifier) {
         var current: Field?
         var blankSeen = false
+        var hasList = false
         func close() {
             if let field = current { fields.append(field) }
             current = nil
             blankSeen = false
+            hasList = false
+        }
+        func continues(_ field: Field, _ text: String, isItem: Bool) -> Bool {
+            if !blankSeen && (isItem || hasList) { return true }
+            if field.lines.isEmpty { return true }
+            if isItem { return hasList || field.lines.last?.last == ":" }
+            if blankSeen { return false }
+            let first = text.trimmedWhitespace.first
+            return first?.isLowercase == true || first?.isNumber == true || LineSyntax.indentation(text) >= 2
+                || classifier.startsWithSequenceWord(text)
         }
         for line in lines {
             if line.isHeading {
@@ -55,19 +70,21 @@ struct SectionFields {
                 if item == nil, let next = Self.fieldStart(text, item: nil) {
                     close()
                     current = next
+                    hasList = next.lines.first.map { LineSyntax.listItem($0) != nil } ?? false
                     continue
                 }
-                if blankSeen && item == nil && !field.lines.isEmpty && LineSyntax.indentation(text) < 2 {
-                    close()
-                } else {
+                if continues(field, text, isItem: item != nil) || (blankSeen && LineSyntax.indentation(text) >= 2) {
                     field.lines.append(text)
                     current = field
                     blankSeen = false
+                    if item != nil { hasList = true }
                     continue
                 }
+                close()
             }
             if let next = Self.fieldStart(text, item: item) {
                 current = next
+                hasList = next.lines.first.map { LineSyntax.listItem($0) != nil } ?? false
                 continue
             }
             looseLines.append(text)

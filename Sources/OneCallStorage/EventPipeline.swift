@@ -22,16 +22,16 @@ public final class EventPipeline: Sendable {
 
     public var statistics: Statistics { state.withLock { $0.statistics } }
 
-    /// Stores the events and hands them to the listeners.
+    /// Stores the events in one transaction (all or none, so a retried submission is not stored
+    /// twice in part), then hands them to the listeners.
     public func submit(_ events: [ErrorEvent]) async throws {
-        for event in events {
-            try await store.append(event)
-            let listeners = state.withLock { state in
-                state.statistics.accepted += 1
-                return Array(state.listeners.values)
-            }
-            for listener in listeners { listener.yield(event) }
+        guard !events.isEmpty else { return }
+        try await store.append(events)
+        let listeners = state.withLock { state in
+            state.statistics.accepted += events.count
+            return Array(state.listeners.values)
         }
+        for event in events { for listener in listeners { listener.yield(event) } }
     }
 
     /// Counts entries that were set aside or refused before reaching `submit`.

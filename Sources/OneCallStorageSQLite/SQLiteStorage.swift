@@ -429,17 +429,20 @@ extension SQLiteStorage: ShadowStore {
 // MARK: - Events
 
 extension SQLiteStorage: EventStore {
-    public func append(_ event: ErrorEvent) async throws {
+    public func append(_ events: [ErrorEvent]) async throws {
+        guard !events.isEmpty else { return }
         try await writer.write { db in
-            try db.execute(
+            let insert = try db.cachedStatement(
                 sql: """
                     INSERT INTO events (id, device_id, error_code, timestamp, received_at, source, details)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
+                    """)
+            for event in events {
+                try insert.execute(arguments: [
                     event.id, event.deviceID, event.errorCode, event.timestamp, event.receivedAt, event.source.rawValue,
                     JSONValue.object(event.details).jsonString,
                 ])
+            }
         }
     }
 

@@ -187,12 +187,18 @@ struct StorageContractTests {
     func eventsAreListedNewestFirst(adapter: Adapter) async throws {
         let store = try adapter.make()
         for (index, code) in ["E1", "X9", "E1"].enumerated() {
-            try await store.append(
+            try await store.append([
                 ErrorEvent(
                     id: "id-\(index)", deviceID: index == 1 ? "other" : "unit", errorCode: code,
                     timestamp: Double(index), receivedAt: Double(index), source: .mqtt,
-                    details: ["n": .int(Int64(index))]))
+                    details: ["n": .int(Int64(index))])
+            ])
         }
+        // A batch with a duplicate id is refused whole: nothing of it is stored.
+        let duplicate = ErrorEvent(
+            id: "id-0", deviceID: "unit", errorCode: "Z", timestamp: 9, receivedAt: 9, source: .http)
+        let fresh = ErrorEvent(id: "id-9", deviceID: "unit", errorCode: "Z", timestamp: 9, receivedAt: 9, source: .http)
+        await #expect(throws: (any Error).self) { try await store.append([fresh, duplicate]) }
         let events = try await store.events(deviceID: nil, limit: 10)
         #expect(events.map(\.id) == ["id-2", "id-1", "id-0"])
         #expect(events[0].details["n"] == 2)
