@@ -144,7 +144,14 @@ public struct JSONObject: Sendable, Sequence {
 
     /// An object from members; a later duplicate key replaces the earlier one's value.
     public init(_ members: [Member]) {
-        // Linear in the member count (a hostile payload may have a hundred thousand members).
+        // Small objects (every reading): a scan for duplicates is cheaper than hashing.
+        if members.count <= 32 {
+            self.members = []
+            self.members.reserveCapacity(members.count)
+            for member in members { self[member.key] = member.value }
+            return
+        }
+        // Large ones stay linear in the member count (a hostile payload may have 100,000 members).
         var positions: [String: Int] = [:]
         positions.reserveCapacity(members.count)
         var unique: [Member] = []
