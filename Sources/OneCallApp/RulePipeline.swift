@@ -120,7 +120,8 @@ final class RulePipeline: Service {
                 output = try rule.statement.evaluate(input)
             } catch {
                 counters.withLock { $0.evaluationErrors += 1 }
-                await runErrorAction(rule, input: input, failedAction: "evaluation", message: error.description)
+                await runErrorAction(
+                    rule, input: input, raw: raw, failedAction: "evaluation", message: error.description)
                 continue
             }
             guard let output else { continue }
@@ -129,13 +130,14 @@ final class RulePipeline: Service {
                 do {
                     try await run(
                         action, rule: rule, output: output, input: input, receivedAt: now,
-                        original: rule.statement.passesPayloadThrough ? raw : nil)
+                        raw: raw, passesThrough: rule.statement.passesPayloadThrough)
                     counters.withLock { $0.actionsRun += 1 }
                 } catch {
                     counters.withLock { $0.actionFailures += 1 }
                     logger.debug(
                         "rule action failed", metadata: ["rule": "\(rule.name)", "action": "\(action.kind.rawValue)"])
-                    await runErrorAction(rule, input: input, failedAction: action.kind.rawValue, message: "\(error)")
+                    await runErrorAction(
+                        rule, input: input, raw: raw, failedAction: action.kind.rawValue, message: "\(error)")
                 }
             }
         }
@@ -146,24 +148,24 @@ final class RulePipeline: Service {
         var description: String
     }
 
-    /// Carries out one action. `original` is the message's payload when the output is that payload
-    /// unchanged (`SELECT *`), so that it is stored and republished as it came, without re-encoding.
+    /// Carries out one action. `raw` is the message's payload as it arrived; when `passesThrough`
+    /// (`SELECT *`) the output is that payload, stored and republished as it came, without re-encoding.
     private func run(
         _ action: RuleAction, rule: CompiledRule, output: RuleOutput, input: RuleInput, receivedAt: Double,
-        original: ByteBuffer? = nil
+        raw: ByteBuffer, passesThrough: Bool
     ) async throws {
         switch action {
         case .republish(let template, let qos):
             let topic = template.render(input, variables: output.variables)
-            var payload = original ?? ByteBuffer()
-            if original == nil { payload.writeBytes(output.payload.bytes) }
+            var payload = passesThrough ? raw : ByteBuffer()
+            if !passesThrough { payload.writeBytes(output.payload.bytes) }
             do {
                 try broker.publish(topic: topic, payload: payload, qos: qos == 1 ? .atLeastOnce : .atMostOnce)
             } catch {
                 throw ActionFailure(description: "cannot publish to '\(topic)': \(error)")
             }
         case .storeTelemetry:
-            await store(output, input: input, receivedAt: receivedAt, original: original)
+            await store(output, input: input, receivedAt: receivedAt, raw: raw, passesThrough: passesThrough)
         case .errorEvent:
             try await raiseEvent(output, input: input, receivedAt: receivedAt)
         case .handler(let name):
@@ -173,7 +175,9 @@ final class RulePipeline: Service {
     }
 
     /// Stores the output as a reading, or as a dead letter with the reason when it cannot be one.
-    private func store(_ output: RuleOutput, input: RuleInput, receivedAt: Double, original: ByteBuffer?) async {
+    private func store(
+        _ output: RuleOutput, input: RuleInput, receivedAt: Double, raw: ByteBuffer, passesThrough: Bool
+    ) async {
         func deadLetter(_ reason: String, rejected: Bool = false) async {
             counters.withLock {
                 $0.readingsDeadLettered += 1
@@ -182,7 +186,7 @@ final class RulePipeline: Service {
             await writer.submit(
                 DeadLetter(
                     topic: input.topic, clientID: input.clientID, receivedAt: receivedAt, reason: reason,
-                    payload: input.payload.bytesAsReceived))
+                    payload: Array(raw.readableBytesView)))
         }
         guard case .json(let value) = output.payload else {
             return await deadLetter("the payload is not JSON")
@@ -215,7 +219,7 @@ final class RulePipeline: Service {
         await writer.submit(
             TelemetryRecord(
                 deviceID: deviceID, timestamp: timestamp ?? receivedAt, receivedAt: receivedAt, topic: input.topic,
-                payload: original.map { Array($0.readableBytesView) } ?? value.jsonBytes))
+                payload: passesThrough ? Array(raw.readableBytesView) : value.jsonBytes))
     }
 
     private func raiseEvent(_ output: RuleOutput, input: RuleInput, receivedAt: Double) async throws {
@@ -245,7 +249,9 @@ final class RulePipeline: Service {
     }
 
     /// Runs the rule's error action with a payload shaped like AWS IoT's error action message.
-    private func runErrorAction(_ rule: CompiledRule, input: RuleInput, failedAction: String, message: String) async {
+    private func runErrorAction(
+        _ rule: CompiledRule, input: RuleInput, raw: ByteBuffer, failedAction: String, message: String
+    ) async {
         guard let errorAction = rule.definition.errorAction else {
             logger.debug("rule failed", metadata: ["rule": "\(rule.name)", "error": "\(message)"])
             return
@@ -253,22 +259,17 @@ final class RulePipeline: Service {
         let payload: JSONValue = [
             "ruleName": .string(rule.name), "topic": .string(input.topic),
             "clientId": input.clientID.map(JSONValue.string) ?? .null,
-            "base64OriginalPayload": .string(Base64.encode(input.payload.bytesAsReceived)),
+            "base64OriginalPayload": .string(Base64.encode(Array(raw.readableBytesView))),
             "failures": [["failedAction": .string(failedAction), "errorMessage": .string(message)]],
         ]
         do {
             try await run(
                 errorAction, rule: rule, output: RuleOutput(payload: .json(payload)), input: input,
-                receivedAt: clock())
+                receivedAt: clock(), raw: raw, passesThrough: false)
             counters.withLock { $0.actionsRun += 1 }
         } catch {
             counters.withLock { $0.actionFailures += 1 }
             logger.warning("rule error action failed", metadata: ["rule": "\(rule.name)", "error": "\(error)"])
         }
     }
-}
-
-extension RulePayload {
-    /// The bytes as they arrived (for JSON, its compact text).
-    var bytesAsReceived: [UInt8] { bytes }
 }
