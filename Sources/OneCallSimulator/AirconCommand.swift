@@ -204,30 +204,24 @@ public enum AirconCommand: Sendable, Hashable {
         }
     }
 
+    /// The value as one of an enumeration's cases, or an error listing them.
+    private static func oneOf<Value: RawRepresentable & CaseIterable>(
+        _ type: Value.Type, _ key: String, _ value: JSONValue
+    ) throws(AirconCommandError) -> Value where Value.RawValue == String {
+        guard let result = value.stringValue.flatMap(Value.init(rawValue:)) else {
+            throw notOneOf(key, value, Value.allCases.map(\.rawValue))
+        }
+        return result
+    }
+
     private static func withArgument(_ action: String, key: String, value: JSONValue) throws(AirconCommandError)
         -> AirconCommand
     {
         switch action {
-        case "inject_fault":
-            guard let fault = value.stringValue.flatMap(AirconFault.init(rawValue:)) else {
-                throw notOneOf(key, value, AirconFault.allCases.map(\.rawValue))
-            }
-            return .injectFault(fault)
-        case "set_wattage_mode":
-            guard let mode = value.stringValue.flatMap(AirconWattageMode.init(rawValue:)) else {
-                throw notOneOf(key, value, AirconWattageMode.allCases.map(\.rawValue))
-            }
-            return .setWattageMode(mode)
-        case "update_filter_status":
-            guard let status = value.stringValue.flatMap(AirconFilterStatus.init(rawValue:)) else {
-                throw notOneOf(key, value, AirconFilterStatus.allCases.map(\.rawValue))
-            }
-            return .updateFilterStatus(status)
-        case "set_mode":
-            guard let mode = value.stringValue.flatMap(AirconMode.init(rawValue:)) else {
-                throw notOneOf(key, value, AirconMode.allCases.map(\.rawValue))
-            }
-            return .setMode(mode)
+        case "inject_fault": return .injectFault(try oneOf(AirconFault.self, key, value))
+        case "set_wattage_mode": return .setWattageMode(try oneOf(AirconWattageMode.self, key, value))
+        case "update_filter_status": return .updateFilterStatus(try oneOf(AirconFilterStatus.self, key, value))
+        case "set_mode": return .setMode(try oneOf(AirconMode.self, key, value))
         case "set_setpoint":
             let range = setpointRange
             guard let number = value.doubleValue, number.isFinite,

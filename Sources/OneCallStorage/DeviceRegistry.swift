@@ -148,7 +148,8 @@ public final class DeviceRegistry: Sendable {
         for (index, description) in descriptions.enumerated() {
             do {
                 let id = (description["device_id"] ?? description["id"])?.stringValue
-                let existing = try await id.asyncFlatMap { try await store.device(id: $0) }
+                var existing: Device?
+                if let id { existing = try await store.device(id: id) }
                 var device = try validated(description, id: nil, existing: existing, replace: false)
                 if let hash = try password(in: description) { device.passwordHash = hash }
                 guard seen.insert(device.id).inserted else {
@@ -184,12 +185,5 @@ public final class DeviceRegistry: Sendable {
             return .some(try hashPassword(password))
         default: throw DeviceRegistryError(.invalid, "password: expected a string of 1 to 256 bytes")
         }
-    }
-}
-
-extension Optional {
-    fileprivate func asyncFlatMap<U>(_ transform: (Wrapped) async throws -> U?) async rethrows -> U? {
-        guard let value = self else { return nil }
-        return try await transform(value)
     }
 }
