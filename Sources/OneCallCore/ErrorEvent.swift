@@ -8,6 +8,8 @@ public struct ErrorEvent: Sendable, Hashable {
         case alertmanager
         case anomaly
         case rule
+        /// A tool call by an agent (an LLM or an MCP client).
+        case agent
     }
 
     /// A unique identifier (a UUID string).

@@ -100,6 +100,9 @@ public final class SQLiteStorage: Sendable {
                     CREATE INDEX events_device ON events(device_id, sequence);
                     """)
         }
+        migrator.registerMigration("v2-tickets") { db in
+            try db.execute(sql: SQLiteStorage.ticketSchema)
+        }
         return migrator
     }
 }
@@ -458,14 +461,17 @@ extension SQLiteStorage: EventStore {
                 rows = try Row.fetchAll(
                     db, sql: "SELECT \(columns) FROM events ORDER BY sequence DESC LIMIT ?", arguments: [max(0, limit)])
             }
-            return rows.map { row in
-                let detailsText: String = row[6]
-                let sourceText: String = row[5]
-                return ErrorEvent(
-                    id: row[0], deviceID: row[1], errorCode: row[2], timestamp: row[3], receivedAt: row[4],
-                    source: ErrorEvent.Source(rawValue: sourceText) ?? .http,
-                    details: (try? JSONValue(parsing: detailsText))?.objectValue ?? JSONObject())
-            }
+            return rows.map(Self.event)
         }
+    }
+
+    /// An event from a row of `id, device_id, error_code, timestamp, received_at, source, details`.
+    static func event(_ row: Row) -> ErrorEvent {
+        let detailsText: String = row[6]
+        let sourceText: String = row[5]
+        return ErrorEvent(
+            id: row[0], deviceID: row[1], errorCode: row[2], timestamp: row[3], receivedAt: row[4],
+            source: ErrorEvent.Source(rawValue: sourceText) ?? .http,
+            details: (try? JSONValue(parsing: detailsText))?.objectValue ?? JSONObject())
     }
 }
