@@ -94,6 +94,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "OneCallMail",
+            dependencies: [
+                "OneCallCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "OneCallHTTP",
             dependencies: [
                 "OneCallCore",
@@ -158,6 +169,16 @@ let package = Package(
         .testTarget(
             name: "OneCallStorageTests",
             dependencies: ["OneCallStorage", "OneCallStorageSQLite", "OneCallCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OneCallMailTests",
+            dependencies: [
+                "OneCallMail", "OneCallCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            exclude: ["Peers"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
