@@ -94,6 +94,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "OneCallKnowledge",
+            dependencies: ["OneCallCore"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "OneCallMail",
             dependencies: [
                 "OneCallCore",
@@ -171,6 +176,9 @@ let package = Package(
             dependencies: ["OneCallStorage", "OneCallStorageSQLite", "OneCallCore"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "OneCallKnowledgeTests", dependencies: ["OneCallKnowledge", "OneCallCore"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "OneCallMailTests",
             dependencies: [
