@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", from: "0.12.1"),
     ],
     targets: [
         .target(
@@ -96,6 +97,18 @@ let package = Package(
         .target(
             name: "OneCallKnowledge",
             dependencies: ["OneCallCore"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "OneCallAgent",
+            dependencies: [
+                "OneCallCore",
+                "OneCallKnowledge",
+                "OneCallStorage",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -179,6 +192,15 @@ let package = Package(
         .testTarget(
             name: "OneCallKnowledgeTests", dependencies: ["OneCallKnowledge", "OneCallCore"],
             swiftSettings: swiftSettings),
+        .testTarget(
+            name: "OneCallAgentTests",
+            dependencies: [
+                "OneCallAgent", "OneCallKnowledge", "OneCallCore", "OneCallStorage", "OneCallStorageSQLite",
+                .product(name: "MCP", package: "swift-sdk"),
+            ],
+            exclude: ["Peers"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "OneCallMailTests",
             dependencies: [

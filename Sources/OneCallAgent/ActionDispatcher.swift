@@ -1,0 +1,147 @@
+import Logging
+import OneCallCore
+import OneCallStorage
+import ServiceLifecycle
+import Synchronization
+
+/// Runs the ticket actions of the outbox: claims due ones with a lease, runs them (a bounded
+/// number at once), and records each outcome; failures are retried with exponential back-off until
+/// they succeed, fail permanently or run out of attempts. At start it releases the actions that a
+/// crashed process held, so `kill -9` delays work but never loses it.
+public final class ActionDispatcher: Service {
+    /// How the dispatcher paces its work.
+    public struct Configuration: Sendable, Hashable {
+        /// Actions running at once.
+        public var concurrency = 16
+        /// How long a claimed action is held before another claim may take it over, in seconds.
+        public var lease: Double = 120
+        /// The first retry's delay, doubled each attempt up to `maximumRetryDelay`, in seconds.
+        public var retryDelay: Double = 1
+        public var maximumRetryDelay: Double = 300
+        /// Attempts before an action is given up.
+        public var maximumAttempts = 12
+        /// The longest sleep between looks at the outbox.
+        public var pollInterval: Duration = .seconds(5)
+
+        public init() {}
+    }
+
+    /// Actions finished so far, by outcome.
+    public struct Statistics: Sendable, Hashable {
+        public var done = 0
+        public var retried = 0
+        public var failed = 0
+        public var running = 0
+
+        public init() {}
+    }
+
+    private let store: any TicketStore
+    private let runner: any TicketActionRunning
+    private let configuration: Configuration
+    private let clock: @Sendable () -> Double
+    private let logger: Logger
+    private let signal = WakeSignal()
+    private let state = Mutex(Statistics())
+
+    public init(
+        store: any TicketStore, runner: any TicketActionRunning, configuration: Configuration = Configuration(),
+        clock: @escaping @Sendable () -> Double, logger: Logger = Logger(label: "onecall.dispatcher")
+    ) {
+        self.store = store
+        self.runner = runner
+        self.configuration = configuration
+        self.clock = clock
+        self.logger = logger
+    }
+
+    public var statistics: Statistics { state.withLock { $0 } }
+
+    /// Tells the dispatcher that new actions may be due.
+    public func wake() { signal.signal() }
+
+    public func run() async throws {
+        let released = try await store.releaseRunningActions()
+        if released > 0 { logger.info("resuming actions of an earlier run", metadata: ["actions": "\(released)"]) }
+        await withDiscardingTaskGroup { group in
+            while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                let free = configuration.concurrency - state.withLock { $0.running }
+                var claimed: [TicketAction] = []
+                if free > 0 {
+                    do {
+                        claimed = try await store.claimDueActions(now: clock(), limit: free, lease: configuration.lease)
+                    } catch {
+                        logger.error("cannot claim actions", metadata: ["error": "\(error)"])
+                    }
+                }
+                for action in claimed {
+                    state.withLock { $0.running += 1 }
+                    group.addTask {
+                        await self.execute(action)
+                        self.state.withLock { $0.running -= 1 }
+                        self.signal.signal()
+                    }
+                }
+                if !claimed.isEmpty && claimed.count == free { continue }
+                var sleep = configuration.pollInterval
+                if let due = try? await store.nextActionDue() {
+                    let seconds = max(0, due - clock())
+                    if seconds < Double(sleep.components.seconds) { sleep = .milliseconds(Int64(seconds * 1000) + 1) }
+                }
+                await signal.wait(timeout: sleep)
+            }
+        }
+    }
+
+    /// Runs one claimed action and records its outcome.
+    func execute(_ action: TicketAction) async {
+        let outcome: TicketActionOutcome
+        do {
+            guard let ticket = try await store.ticket(id: action.ticketID) else {
+                outcome = .failed(error: "the ticket is gone")
+                try await store.completeAction(id: action.id, outcome: outcome, at: clock())
+                return
+            }
+            outcome = decide(action, await runner.run(action, of: ticket))
+            try await store.completeAction(id: action.id, outcome: outcome, at: clock())
+        } catch {
+            // The lease runs out and another attempt takes the action over.
+            logger.error("cannot record an action", metadata: ["action.id": "\(action.id)", "error": "\(error)"])
+            return
+        }
+        state.withLock { statistics in
+            switch outcome {
+            case .done: statistics.done += 1
+            case .retry: statistics.retried += 1
+            case .failed: statistics.failed += 1
+            }
+        }
+        let level: Logger.Level
+        switch outcome {
+        case .done: level = .debug
+        case .retry: level = .warning
+        case .failed: level = .error
+        }
+        logger.log(
+            level: level, "action \(action.tool)",
+            metadata: ["ticket.id": "\(action.ticketID)", "action.id": "\(action.id)", "outcome": "\(outcome)"])
+    }
+
+    /// Turns a transient failure into a retry, or into a failure once the attempts are used up.
+    func decide(_ action: TicketAction, _ outcome: TicketActionOutcome) -> TicketActionOutcome {
+        guard case .retry(let error, _) = outcome else { return outcome }
+        guard action.attempts < configuration.maximumAttempts else {
+            return .failed(error: "\(error) (gave up after \(action.attempts) attempts)")
+        }
+        let delay = min(
+            configuration.maximumRetryDelay,
+            configuration.retryDelay * Double(1 << min(max(action.attempts - 1, 0), 30)))
+        return .retry(error: error, retryAt: clock() + delay)
+    }
+}
+
+/// Runs one action of a ticket. A transient failure is reported as `.retry` (its time is
+/// decided by the dispatcher), a permanent one as `.failed`.
+public protocol TicketActionRunning: Sendable {
+    func run(_ action: TicketAction, of ticket: Ticket) async -> TicketActionOutcome
+}
