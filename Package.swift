@@ -128,6 +128,8 @@ let package = Package(
                 "OneCallCore",
                 "OneCallBroker",
                 "OneCallStorage",
+                "OneCallAgent",
+                "OneCallKnowledge",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
@@ -144,6 +146,9 @@ let package = Package(
                 "OneCallSimulator",
                 "OneCallStorage",
                 "OneCallStorageSQLite",
+                "OneCallAgent",
+                "OneCallKnowledge",
+                "OneCallMail",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -154,12 +159,25 @@ let package = Package(
             name: "onecall",
             dependencies: [
                 "OneCallApp",
+                "OneCallAgent",
+                "OneCallKnowledge",
+                "OneCallMail",
                 "OneCallSimulator",
                 "OneCallMQTT",
                 "OneCallCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "onecall-bench-triage",
+            dependencies: [
+                "OneCallApp", "OneCallAgent", "OneCallCore", "OneCallMQTT", "OneCallStorage", "OneCallStorageSQLite",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/TriageBenchmark",
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "OneCallCoreTests", dependencies: ["OneCallCore"], swiftSettings: swiftSettings),
@@ -219,6 +237,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
     ]

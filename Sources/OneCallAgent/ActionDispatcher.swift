@@ -43,6 +43,7 @@ public final class ActionDispatcher: Service {
     private let logger: Logger
     private let signal = WakeSignal()
     private let state = Mutex(Statistics())
+    private let observer = Mutex<(@Sendable (TicketAction, TicketActionOutcome, Double) -> Void)?>(nil)
 
     public init(
         store: any TicketStore, runner: any TicketActionRunning, configuration: Configuration = Configuration(),
@@ -56,6 +57,12 @@ public final class ActionDispatcher: Service {
     }
 
     public var statistics: Statistics { state.withLock { $0 } }
+
+    /// Calls `body` with each action, its outcome and the time the outcome was committed (for
+    /// benchmarks and tests).
+    public func observe(_ body: @escaping @Sendable (TicketAction, TicketActionOutcome, Double) -> Void) {
+        observer.withLock { $0 = body }
+    }
 
     /// Tells the dispatcher that new actions may be due.
     public func wake() { signal.signal() }
@@ -104,6 +111,7 @@ public final class ActionDispatcher: Service {
             }
             outcome = decide(action, await runner.run(action, of: ticket))
             try await store.completeAction(id: action.id, outcome: outcome, at: clock())
+            if let observe = observer.withLock({ $0 }) { observe(action, outcome, clock()) }
         } catch {
             // The lease runs out and another attempt takes the action over.
             logger.error("cannot record an action", metadata: ["action.id": "\(action.id)", "error": "\(error)"])

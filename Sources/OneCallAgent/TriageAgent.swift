@@ -27,6 +27,7 @@ public final class TriageAgent: Service {
     private let sweepInterval: Duration
     private let logger: Logger
     private let state = Mutex(Statistics())
+    private let observer = Mutex<(@Sendable (TicketOpeningResult, Double) -> Void)?>(nil)
 
     public init(
         store: any TicketStore, pipeline: EventPipeline, planner: any TriagePlanning, dispatcher: ActionDispatcher?,
@@ -43,6 +44,12 @@ public final class TriageAgent: Service {
     }
 
     public var statistics: Statistics { state.withLock { $0 } }
+
+    /// Calls `body` with each triage's result and the time its transaction committed (for
+    /// benchmarks and tests).
+    public func observe(_ body: @escaping @Sendable (TicketOpeningResult, Double) -> Void) {
+        observer.withLock { $0 = body }
+    }
 
     public func run() async throws {
         let events = pipeline.events()
@@ -82,6 +89,7 @@ public final class TriageAgent: Service {
                 metadata: ["event.id": "\(event.id)", "device.id": "\(event.deviceID)", "error": "\(error)"])
             throw error
         }
+        if let observe = observer.withLock({ $0 }) { observe(result, clock()) }
         state.withLock { statistics in
             switch result {
             case .opened: statistics.opened += 1

@@ -5,7 +5,9 @@ import NIOCore
 import OneCallBroker
 import OneCallCore
 import OneCallMQTT
+import OneCallMail
 import OneCallSimulator
+import OneCallStorage
 import ServiceLifecycle
 
 /// `onecall demo`: the server on embedded defaults, with a short scripted scenario that shows what
@@ -13,12 +15,40 @@ import ServiceLifecycle
 public struct DemoScenario: Service {
     let server: OneCallServer
     let duration: Double?
+    let sink: SMTPSink?
     private let ready = NIOLockedValueBox<OneCallEndpoints?>(nil)
 
     /// Creates the demo around a server; with a `duration` it stops after that many seconds.
-    public init(server: OneCallServer, duration: Double?) {
+    /// `sink` is the SMTP server the demo started to capture ticket e-mail (see `prepare`).
+    public init(server: OneCallServer, duration: Double?, sink: SMTPSink? = nil) {
         self.server = server
         self.duration = duration
+        self.sink = sink
+    }
+
+    /// Completes a configuration for the demo: without an SMTP server configured, starts a local
+    /// SMTP sink that keeps each message (as an .eml file in `DATA_DIR/mail`) and sends ticket
+    /// e-mail there; with an empty knowledge base, adds the reference troubleshooting guide.
+    public static func prepare(_ configuration: inout OneCallConfiguration) async throws -> SMTPSink? {
+        let knowledge = WorkflowServices.knowledgeDirectory(configuration)
+        try FileManager.default.createDirectory(atPath: knowledge, withIntermediateDirectories: true)
+        let documents = (try? FileManager.default.contentsOfDirectory(atPath: knowledge)) ?? []
+        if documents.isEmpty {
+            try ReferenceGuide.markdown.write(
+                toFile: (knowledge as NSString).appendingPathComponent(ReferenceGuide.fileName), atomically: true,
+                encoding: .utf8)
+        }
+        guard configuration.workflow.smtpHost == nil else { return nil }
+        let mail = (configuration.dataDirectory as NSString).appendingPathComponent("mail")
+        try FileManager.default.createDirectory(atPath: mail, withIntermediateDirectories: true)
+        let sink = SMTPSink(configuration: SMTPSinkConfiguration(hostname: "sink.onecall.demo", directory: mail))
+        let port = try await sink.start()
+        configuration.workflow.smtpHost = "127.0.0.1"
+        configuration.workflow.smtpPort = port
+        configuration.workflow.smtpSecurity = "none"
+        configuration.workflow.smtpFrom = "onecall@onecall.demo"
+        configuration.workflow.smtpTo = ["operator@onecall.demo"]
+        return sink
     }
 
     /// Runs the server with the scenario beside it.
@@ -44,7 +74,12 @@ public struct DemoScenario: Service {
                   onecall telemetry query aircon_1 --newest-first --limit 3 --url http://127.0.0.1:\(endpoints.httpPort)
                   onecall publish --port \(endpoints.mqttPort) aircon_3 inject_fault compressor_failure
                   onecall events list --url http://127.0.0.1:\(endpoints.httpPort)
+                  onecall tickets list --url http://127.0.0.1:\(endpoints.httpPort)
+                  onecall kb plan --code E3 --data-dir \(server.configuration.dataDirectory)
                   curl http://127.0.0.1:\(endpoints.httpPort)/things/aircon_1/shadow
+
+                The demo injects E1, E2 and E3 and shows the tickets, the e-mail (caught by a local SMTP
+                sink), the calls (the local voice provider keeps what would be said) and the cleared fault.
 
                 """)
         }
@@ -99,15 +134,14 @@ public struct DemoScenario: Service {
                     }
                 }
             }
-            group.addTask {
-                guard (try? await Task.sleep(for: .seconds(min(5, (duration ?? 10) / 2)))) != nil,
-                    let command = try? AirconCommandMessage(
-                        device: "aircon_2", action: "inject_fault", argument: "low_pressure")
-                else { return }
-                var payload = ByteBuffer()
-                payload.writeBytes(command.payload)
-                print("demo: injecting a low-pressure fault into aircon_2 (\(command.topic))")
-                _ = try? server.broker.publish(topic: command.topic, payload: payload, qos: .atLeastOnce)
+            group.addTask { await injectFaults() }
+            group.addTask { await followTickets() }
+            if let sink {
+                group.addTask {
+                    for await message in sink.messages {
+                        print("demo: e-mail accepted by the SMTP sink: \(message.header("Subject") ?? "(no subject)")")
+                    }
+                }
             }
             if let duration {
                 try? await cancelWhenGracefulShutdown {
@@ -118,6 +152,75 @@ public struct DemoScenario: Service {
             }
             telemetry.cancel()
             group.cancelAll()
+        }
+    }
+
+    /// The reference's error scenario: one fault of each kind, a little apart, and a repeat of the
+    /// first, which counts on its ticket instead of opening another.
+    private func injectFaults() async {
+        let start = min(1.5, (duration ?? 10) / 6)
+        let faults = [
+            ("aircon_1", "high_temperature"), ("aircon_2", "low_pressure"), ("aircon_3", "compressor_failure"),
+        ]
+        for (offset, fault) in faults.enumerated() {
+            guard (try? await Task.sleep(for: .milliseconds(Int((start + Double(offset) * 0.7) * 1000)))) != nil,
+                let command = try? AirconCommandMessage(device: fault.0, action: "inject_fault", argument: fault.1)
+            else { return }
+            var payload = ByteBuffer()
+            payload.writeBytes(command.payload)
+            print("demo: injecting \(fault.1) into \(fault.0)")
+            _ = try? server.broker.publish(topic: command.topic, payload: payload, qos: .atLeastOnce)
+        }
+        guard (try? await Task.sleep(for: .seconds(1))) != nil else { return }
+        let repeated: JSONValue = [
+            "device_name": "aircon_1", "error_code": "E1", "timestamp": .int(Int64(Date().timeIntervalSince1970)),
+        ]
+        var payload = ByteBuffer()
+        payload.writeBytes(repeated.jsonBytes)
+        print("demo: aircon_1 reports E1 again")
+        _ = try? server.broker.publish(topic: "aircon/errors", payload: payload, qos: .atLeastOnce)
+    }
+
+    /// Prints what happens to tickets: opened, repeated, each action's outcome, calls, cleared faults.
+    private func followTickets() async {
+        var seen: [String: Ticket] = [:]
+        var calls: Set<String> = []
+        while !Task.isCancelled {
+            guard (try? await Task.sleep(for: .milliseconds(250))) != nil else { return }
+            let tickets = (try? await server.workflow.tickets.tickets(TicketQuery(limit: 50))) ?? []
+            for ticket in tickets.reversed() {
+                let short = ticket.uniqueID.prefix(8)
+                let before = seen[ticket.uniqueID]
+                if before == nil {
+                    let tools = ticket.actions.map(\.tool).joined(separator: ", ")
+                    print(
+                        "demo: ticket \(short) opened for \(ticket.deviceID) \(ticket.errorCode)"
+                            + (ticket.title.map { " (\($0))" } ?? "") + ": \(tools.isEmpty ? "no actions" : tools)")
+                }
+                if let before, ticket.occurrences > before.occurrences {
+                    print("demo: ticket \(short) counts \(ticket.occurrences) occurrences (no new e-mail or call)")
+                }
+                for action in ticket.actions where action.status != .pending && action.status != .running {
+                    guard before?.actions.first(where: { $0.id == action.id })?.status != action.status else {
+                        continue
+                    }
+                    var detail = action.lastError ?? ""
+                    if action.tool == "clear_fault", let topic = action.result?["topic"]?.stringValue {
+                        detail = "command on \(topic)"
+                    }
+                    print("demo: ticket \(short) \(action.tool) \(action.status.rawValue) \(detail)")
+                }
+                if ticket.faultClearedAt != nil && before?.faultClearedAt == nil {
+                    print("demo: \(ticket.deviceID) reports no error again: ticket \(short) resolved by the device")
+                }
+                seen[ticket.uniqueID] = ticket
+            }
+            for call in (try? await server.workflow.tickets.calls(ticketID: nil, limit: 50)) ?? []
+            where calls.insert(call.id).inserted {
+                print(
+                    "demo: call requested to \(call.contactName ?? "the site operator") (\(call.contact ?? "no number")):"
+                        + " \"\(call.message)\"")
+            }
         }
     }
 

@@ -46,9 +46,16 @@ public struct OneCallConfiguration: Sendable {
     public var httpAPIToken: String?
     /// The longest a graceful shutdown may take, in seconds, before the rest is cancelled.
     public var shutdownTimeout = 30.0
+    /// Tickets, e-mail, calls, the knowledge base and the planner.
+    public var workflow = WorkflowConfiguration()
 
     /// The defaults.
     public init() {}
+
+    /// The SQLite database file: `storage.path`, else `onecall.sqlite` in the data directory.
+    public var databasePath: String {
+        storagePath ?? (dataDirectory as NSString).appendingPathComponent("onecall.sqlite")
+    }
 
     /// One configuration key: its name, what it takes, and where it goes.
     struct Key {
@@ -210,6 +217,75 @@ public struct OneCallConfiguration: Sendable {
             $0.noErrorCodes = $1 as! [String]
         },
         Key(name: "http.port", kind: .int(0...65535), help: "HTTP listen port") { $0.http.port = $1 as! Int },
+        Key(name: "smtp.host", kind: .string, help: "SMTP server for ticket e-mail (none: no e-mail)") {
+            $0.workflow.smtpHost = ($1 as! String)
+        },
+        Key(name: "smtp.port", kind: .int(1...65535), help: "SMTP port") { $0.workflow.smtpPort = ($1 as! Int) },
+        Key(name: "smtp.from", kind: .string, help: "sender address of ticket e-mail") {
+            $0.workflow.smtpFrom = $1 as! String
+        },
+        Key(name: "smtp.to", kind: .stringList, help: "recipients of ticket e-mail") {
+            $0.workflow.smtpTo = $1 as! [String]
+        },
+        Key(name: "smtp.username", kind: .string, help: "SMTP AUTH user") {
+            $0.workflow.smtpUsername = ($1 as! String)
+        },
+        Key(name: "smtp.password", kind: .string, help: "SMTP AUTH password (secret)") {
+            $0.workflow.smtpPassword = ($1 as! String)
+        },
+        Key(name: "smtp.security", kind: .string, help: "none|starttls|starttls_if_available|tls") {
+            $0.workflow.smtpSecurity = $1 as! String
+        },
+        Key(name: "smtp.ca_file", kind: .string, help: "CA certificates to trust for the SMTP server (PEM)") {
+            $0.workflow.smtpCAFile = ($1 as! String)
+        },
+        Key(name: "smtp.verify_certificate", kind: .bool, help: "check the SMTP server's certificate") {
+            $0.workflow.smtpVerifyCertificate = $1 as! Bool
+        },
+        Key(name: "smtp.timeout", kind: .double(0.1...600), help: "seconds per SMTP command") {
+            $0.workflow.smtpTimeout = $1 as! Double
+        },
+        Key(name: "knowledge.directory", kind: .string, help: "knowledge base documents (default data_dir/knowledge)") {
+            $0.workflow.knowledgeDirectory = ($1 as! String)
+        },
+        Key(name: "knowledge.vocabulary", kind: .json, help: "extra runbook phrases per tool") {
+            $0.workflow.vocabulary = ($1 as! JSONValue)
+        },
+        Key(name: "agent.planner", kind: .string, help: "runbook|llm") { $0.workflow.planner = $1 as! String },
+        Key(name: "agent.concurrency", kind: .int(1...1024), help: "actions running at once") {
+            $0.workflow.dispatcher.concurrency = $1 as! Int
+        },
+        Key(name: "agent.max_attempts", kind: .int(1...1000), help: "attempts before an action is given up") {
+            $0.workflow.dispatcher.maximumAttempts = $1 as! Int
+        },
+        Key(name: "agent.retry_delay", kind: .double(0.001...3600), help: "first retry delay, s (doubles)") {
+            $0.workflow.dispatcher.retryDelay = $1 as! Double
+        },
+        Key(name: "agent.max_retry_delay", kind: .double(0.001...86400), help: "longest retry delay, s") {
+            $0.workflow.dispatcher.maximumRetryDelay = $1 as! Double
+        },
+        Key(name: "agent.clear_fault.topic", kind: .string, help: "command topic; {device_id} is replaced") {
+            $0.workflow.clearFault.topicTemplate = $1 as! String
+        },
+        Key(name: "agent.clear_fault.payload", kind: .json, help: "command payload (a JSON object)") {
+            $0.workflow.clearFaultPayload = ($1 as! JSONValue)
+        },
+        Key(name: "agent.clear_fault.desired", kind: .json, help: "desired shadow state (object, or null: none)") {
+            $0.workflow.clearFaultDesired = ($1 as! JSONValue)
+        },
+        Key(name: "llm.base_url", kind: .string, help: "OpenAI-compatible endpoint") {
+            $0.workflow.llmBaseURL = ($1 as! String)
+        },
+        Key(name: "llm.model", kind: .string, help: "chat model with tool calling") {
+            $0.workflow.llmModel = ($1 as! String)
+        },
+        Key(name: "llm.api_key", kind: .string, help: "API key (secret)") { $0.workflow.llmAPIKey = ($1 as! String) },
+        Key(name: "llm.timeout", kind: .double(0.1...600), help: "seconds before the runbook planner takes over") {
+            $0.workflow.llmTimeout = $1 as! Double
+        },
+        Key(name: "llm.embeddings_model", kind: .string, help: "embeddings model for knowledge search") {
+            $0.workflow.embeddingsModel = ($1 as! String)
+        },
     ]
 
     /// The TLS listener, created with placeholders on first use by a `mqtt.tls.*` key.

@@ -3,6 +3,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import OneCallAgent
 import OneCallBroker
 import OneCallCore
 import OneCallHTTP
@@ -39,6 +40,9 @@ public struct OneCallServer: Sendable {
     public let telemetryWriter: TelemetryBatchWriter
     /// The compiled rules.
     public let rules: RuleEngine
+    /// Tickets, the knowledge base, the triage agent, the dispatcher and the tools.
+    public let workflow: WorkflowServices
+    let shadows: ShadowGateway
     private let logger: Logger
     private let clock: @Sendable () -> Double
     private let group = NIOLockedValueBox<ServiceGroup?>(nil)
@@ -62,10 +66,7 @@ public struct OneCallServer: Sendable {
         } catch {
             throw ConfigurationError(key: "data_dir", reason: "cannot create \(configuration.dataDirectory)")
         }
-        let path =
-            configuration.storagePath
-            ?? (configuration.dataDirectory as NSString).appendingPathComponent(
-                "onecall.sqlite")
+        let path = configuration.databasePath
         do {
             self.storage = try SQLiteStorage(path: path)
         } catch {
@@ -93,6 +94,16 @@ public struct OneCallServer: Sendable {
             onError: { [writerLogger] error in
                 writerLogger.error("telemetry write failed; retrying", metadata: ["error": "\(error)"])
             })
+        do {
+            self.shadows = try ShadowGateway(broker: broker, store: storage, clock: clock, logger: logger)
+        } catch {
+            throw ConfigurationError(key: "mqtt", reason: "cannot subscribe to the shadow topics: \(error)")
+        }
+        self.workflow = try WorkflowServices(
+            configuration: configuration, storage: storage, events: events,
+            commander: BrokerDeviceCommander(
+                broker: broker, shadows: shadows, configuration: try configuration.workflow.validated().clearFault),
+            runsActions: true, clock: clock, logger: logger)
     }
 
     /// Runs until a shutdown signal or cancellation. `onReady` is called once every listener is bound.
@@ -142,8 +153,15 @@ public struct OneCallServer: Sendable {
             handlers: handlers(), configuration: telemetry, noErrorCodes: Set(configuration.noErrorCodes),
             clock: clock, logger: logger)
         services.append(pipeline)
-        let shadows = try ShadowGateway(broker: broker, store: storage, clock: clock, logger: logger)
         services.append(shadows)
+        try await workflow.loadWatch()
+        let library = workflow.library
+        services.append(
+            PeriodicService(
+                name: "knowledge reload", interval: 2, runAtStart: false, runAtShutdown: false, logger: logger
+            ) { library.reloadIfChanged() })
+        if let dispatcher = workflow.dispatcher { services.append(dispatcher) }
+        services.append(workflow.agent)
 
         let listener = MQTTListener(broker: broker, configuration: configuration.mqtt)
         let mqttPort = try await listener.bind()
@@ -155,14 +173,20 @@ public struct OneCallServer: Sendable {
             services.append(tlsListener)
         }
         services.append(BrokerSystemTopics(broker: broker, interval: configuration.broker.systemTopicInterval))
+        let workflow = self.workflow
         let api = APIServices(
             broker: broker, devices: registry, telemetry: storage, events: events, shadows: shadows,
             rules: RuleTester(rules: rules.rules, clock: clock), noErrorCodes: Set(configuration.noErrorCodes),
             maximumBodySize: configuration.httpMaximumBodySize, apiToken: configuration.httpAPIToken,
-            metrics: { [telemetryWriter, registry, events] in
+            metrics: { [telemetryWriter, registry, events, workflow] in
                 Self.metrics(
                     writer: telemetryWriter, pipeline: pipeline, registry: registry, events: events, shadows: shadows)
-            }, clock: clock)
+                    + Self.metrics(workflow)
+            }, clock: clock,
+            workflow: WorkflowAPI(
+                tickets: workflow.tickets, tools: workflow.tools, library: workflow.library,
+                planner: workflow.planner.runbook, mcp: workflow.mcp, wake: { workflow.dispatcher?.wake() },
+                search: { await workflow.search($0, limit: $1) }))
         let http = HTTPServer.makeService(configuration: configuration.http, services: api, logger: logger) {
             [logger, tlsPort] httpPort in
             let endpoints = OneCallEndpoints(mqttPort: mqttPort, mqttTLSPort: tlsPort, httpPort: httpPort)
@@ -195,7 +219,24 @@ public struct OneCallServer: Sendable {
     /// The handlers rules can call by name.
     private func handlers() -> [String: RulePipeline.Handler] {
         let logger = self.logger
+        let workflow = self.workflow
+        let deviceIDFields = configuration.telemetry.deviceIDFields
+        let clock = self.clock
         return [
+            "fault_cleared": { _, output, input in
+                guard workflow.watch.count > 0 else { return }
+                var deviceID: String?
+                if case .json(.object(let object)) = output.payload {
+                    deviceID = deviceIDFields.lazy.compactMap { object[$0]?.stringValue }.first { !$0.isEmpty }
+                }
+                guard let device = deviceID ?? input.clientID else { return }
+                let confirmed = try await workflow.deviceReportedNoError(device, at: clock())
+                for ticket in confirmed {
+                    logger.info(
+                        "fault cleared, confirmed by the device",
+                        metadata: ["ticket.id": "\(ticket.uniqueID)", "device.id": "\(device)"])
+                }
+            },
             "log": { rule, output, input in
                 logger.info(
                     "rule output",
@@ -203,7 +244,7 @@ public struct OneCallServer: Sendable {
                         "rule": "\(rule)", "topic": "\(input.topic)",
                         "output": "\(String(decoding: output.payload.bytes.prefix(1024), as: UTF8.self))",
                     ])
-            }
+            },
         ]
     }
 
@@ -221,6 +262,28 @@ public struct OneCallServer: Sendable {
         } catch {
             throw ConfigurationError(key: "devices.file", reason: "\(error)")
         }
+    }
+
+    private static func metrics(_ workflow: WorkflowServices) -> [Metric] {
+        let t = workflow.agent.statistics
+        let d = workflow.dispatcher?.statistics ?? ActionDispatcher.Statistics()
+        let l = workflow.planner.statistics
+        return [
+            Metric(name: "tickets_opened_total", value: Double(t.opened), help: "tickets opened by triage"),
+            Metric(name: "tickets_repeats_total", value: Double(t.repeated), help: "errors counted on an open ticket"),
+            Metric(name: "triage_replays_total", value: Double(t.replayed), help: "events triaged before"),
+            Metric(name: "triage_recovered_total", value: Double(t.recovered), help: "events found untriaged"),
+            Metric(name: "triage_failures_total", value: Double(t.failed)),
+            Metric(name: "actions_done_total", value: Double(d.done)),
+            Metric(name: "actions_retried_total", value: Double(d.retried)),
+            Metric(name: "actions_failed_total", value: Double(d.failed)),
+            Metric(name: "actions_running", value: Double(d.running), isGauge: true),
+            Metric(name: "llm_plans_total", value: Double(l.planned)),
+            Metric(name: "llm_fallbacks_total", value: Double(l.fallbackCount)),
+            Metric(name: "knowledge_documents", value: Double(workflow.library.index.documents.count), isGauge: true),
+            Metric(name: "knowledge_failed_documents", value: Double(workflow.library.failures.count), isGauge: true),
+            Metric(name: "fault_clear_watched_devices", value: Double(workflow.watch.count), isGauge: true),
+        ]
     }
 
     private static func metrics(

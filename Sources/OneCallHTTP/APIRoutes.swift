@@ -10,8 +10,13 @@ struct APIRoutes: Sendable {
         let api = router.group("api/v1")
         let things = router.group("things")
         let awsThings = router.group("api/things")
+        let mcp = router.group("mcp")
         if let token = services.apiToken {
-            for group in [api, things, awsThings] { group.add(middleware: BearerTokenMiddleware(token: token)) }
+            for group in [api, things, awsThings, mcp] { group.add(middleware: BearerTokenMiddleware(token: token)) }
+        }
+        if let workflow = services.workflow {
+            WorkflowRoutes(workflow: workflow, maximumBodySize: services.maximumBodySize, clock: services.clock)
+                .register(api: api, mcp: mcp)
         }
         registerDevices(on: api)
         registerTelemetry(on: api)

@@ -62,12 +62,16 @@ public struct APIServices: Sendable {
     public var metrics: @Sendable () -> [Metric]
     /// The clock, in seconds since 1970.
     public var clock: @Sendable () -> Double
+    /// Tickets, knowledge base, tools and MCP, when the server runs the workflow.
+    public var workflow: WorkflowAPI?
 
     public init(
         broker: Broker, devices: DeviceRegistry, telemetry: any TelemetryStore, events: EventPipeline,
         shadows: any ShadowEndpoint, rules: any RuleTesting, noErrorCodes: Set<String>, maximumBodySize: Int,
-        apiToken: String? = nil, metrics: @escaping @Sendable () -> [Metric], clock: @escaping @Sendable () -> Double
+        apiToken: String? = nil, metrics: @escaping @Sendable () -> [Metric], clock: @escaping @Sendable () -> Double,
+        workflow: WorkflowAPI? = nil
     ) {
+        self.workflow = workflow
         self.broker = broker
         self.devices = devices
         self.telemetry = telemetry

@@ -49,6 +49,10 @@ public struct RuleDefinition: Sendable, Hashable {
         RuleDefinition(
             name: "telemetry_to_store", sql: "SELECT * FROM 'aircon/telemetry'", actions: [.storeTelemetry],
             description: "Air conditioner telemetry is stored."),
+        RuleDefinition(
+            name: "faults_cleared", sql: "SELECT * FROM 'aircon/telemetry' WHERE error_code = 'None'",
+            actions: [.handler(name: "fault_cleared")],
+            description: "Readings that report no error confirm a fault that OneCall asked the device to clear."),
     ]
 
     /// Whether `name` is a valid rule name.

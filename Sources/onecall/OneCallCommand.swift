@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import OneCallApp
 import OneCallBroker
+import OneCallMail
 
 /// `onecall`: argument parsing only; the work happens in OneCallApp.
 @main
@@ -12,7 +13,7 @@ struct OneCallCommand: AsyncParsableCommand {
         abstract: "Connects devices and alerting systems to the people who must act.",
         subcommands: [
             Serve.self, Demo.self, Simulate.self, Publish.self, Devices.self, Telemetry.self, Events.self, Rules.self,
-            Passwd.self,
+            Knowledge.self, Tickets.self, MCPCommand.self, Passwd.self,
         ])
 }
 
@@ -78,16 +79,19 @@ struct Demo: AsyncParsableCommand {
     func run() async throws {
         bootstrapLogging()
         let server: OneCallServer
+        let sink: SMTPSink?
         do {
             var configuration = try options.load()
             if options.dataDir == nil && options.config == nil {
-                try configuration.set("data_dir", .string(NSTemporaryDirectory() + "onecall-demo"))
+                try configuration.set("data_dir", .string(NSTemporaryDirectory() + "onecall-demo-\(getpid())"))
             }
+            sink = try await DemoScenario.prepare(&configuration)
             server = try OneCallServer(configuration: configuration)
         } catch {
             throw fail(error)
         }
-        try await DemoScenario(server: server, duration: duration).start()
+        try await DemoScenario(server: server, duration: duration, sink: sink).start()
+        await sink?.stop()
     }
 }
 

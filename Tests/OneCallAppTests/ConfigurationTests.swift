@@ -1,6 +1,7 @@
 import Foundation
 import OneCallApp
 import OneCallBroker
+import OneCallCore
 import Testing
 
 @Suite struct ConfigurationTests {
@@ -86,6 +87,48 @@ import Testing
         try configuration.set("mqtt.password_file", .string(passwd))
         let security = try configuration.validatedSecurity()
         #expect(!security.allowAnonymous)
+    }
+
+    @Test func workflowSettingsAreCheckedNamingTheKey() throws {
+        func failure(_ settings: [String: JSONValue]) -> String? {
+            var configuration = OneCallConfiguration()
+            do {
+                for (key, value) in settings { try configuration.set(key, value) }
+                _ = try configuration.workflow.validated()
+                return nil
+            } catch {
+                return error.key
+            }
+        }
+        #expect(
+            failure(["smtp.host": "mail", "smtp.to": "ops@example.com", "smtp.security": "ssl"]) == "smtp.security")
+        #expect(failure(["smtp.host": "mail"]) == "smtp.to")
+        #expect(failure(["smtp.host": "mail", "smtp.to": "not an address"]) == "smtp")
+        #expect(failure(["smtp.port": 0]) == "smtp.port")
+        #expect(failure(["agent.planner": "oracle"]) == "agent.planner")
+        #expect(failure(["agent.planner": "llm"]) == "llm.base_url")
+        #expect(failure(["agent.planner": "llm", "llm.base_url": "ftp://x", "llm.model": "m"]) == "llm")
+        #expect(failure(["agent.clear_fault.topic": "commands/all"]) == "agent.clear_fault.topic")
+        #expect(failure(["agent.clear_fault.payload": "[1]"]) == "agent.clear_fault.payload")
+        #expect(failure(["agent.clear_fault.desired": "3"]) == "agent.clear_fault.desired")
+        #expect(
+            failure(["knowledge.vocabulary": #"{"call_operator": "ring"}"#]) == "knowledge.vocabulary.call_operator")
+        #expect(failure(["knowledge.vocabulary": #"{"teleport": ["beam me up"]}"#]) == "knowledge.vocabulary")
+        #expect(failure(["agent.retry_delay": 10, "agent.max_retry_delay": 1]) == "agent.max_retry_delay")
+        #expect(
+            failure([
+                "smtp.host": "mail", "smtp.to": "ops@example.com", "agent.planner": "llm",
+                "llm.base_url": "http://127.0.0.1:1/v1", "llm.model": "m",
+                "knowledge.vocabulary": #"{"call_operator": ["ring the caretaker"]}"#,
+                "agent.clear_fault.desired": "null",
+            ]) == nil)
+        // From the environment, as swift-configuration maps keys.
+        let configuration = try OneCallConfiguration.load(
+            file: nil, environment: ["SMTP_HOST": "mail.example.com", "SMTP_PORT": "2525", "SMTP_TO": "a@b.c, d@e.f"])
+        #expect(configuration.workflow.smtpHost == "mail.example.com")
+        #expect(configuration.workflow.smtpPort == 2525)
+        #expect(configuration.workflow.smtpTo == ["a@b.c", "d@e.f"])
+        #expect(try configuration.workflow.validated().smtp?.port == 2525)
     }
 
     @Test func badAclFileFailsWithItsLine() throws {

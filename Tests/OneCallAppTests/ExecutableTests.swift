@@ -83,5 +83,14 @@ import Testing
         #expect(result.stdout.contains("readings stored"), "\(result.stdout)")
         #expect(result.stdout.contains("aircon_4  indoor"), "\(result.stdout)")
         #expect(result.stdout.contains("demo: error event"), "\(result.stdout)")
+        // The reference's error scenario: a ticket each, e-mail for each, a call for E3, E2 cleared.
+        for code in ["E1", "E2", "E3"] {
+            #expect(result.stdout.contains("e-mail accepted by the SMTP sink: [OneCall] \(code)"), "\(result.stdout)")
+        }
+        #expect(result.stdout.contains("E2 (low_pressure): log_ticket, clear_fault"), "\(result.stdout)")
+        #expect(result.stdout.contains("E3 (compressor_failure): log_ticket, call_operator"), "\(result.stdout)")
+        #expect(result.stdout.contains("call requested to Customer 3"), "\(result.stdout)")
+        #expect(result.stdout.contains("aircon_2 reports no error again"), "\(result.stdout)")
+        #expect(result.stdout.contains("counts 2 occurrences"), "\(result.stdout)")
     }
 }

@@ -207,7 +207,7 @@ import Testing
 
     @Test func defaultRulesReproduceTheReference() throws {
         let engine = try RuleEngine(RuleDefinition.defaults)
-        #expect(engine.rules.map(\.name) == ["errors_to_triage", "telemetry_to_store"])
+        #expect(engine.rules.map(\.name) == ["errors_to_triage", "telemetry_to_store", "faults_cleared"])
 
         let error = #"{"device_id": "ac-1", "error_code": "E42"}"#
         let errorMatches = engine.evaluate(
@@ -222,6 +222,12 @@ import Testing
         #expect(telemetryMatches.map(\.rule.name) == ["telemetry_to_store"])
         #expect(telemetryMatches.first?.actions == [.storeTelemetry])
         #expect(try telemetryMatches.first?.result.get().payload == .json(RuleFixture.json(telemetry)))
+
+        let cleared = #"{"device_name": "ac-1", "error_code": "None"}"#
+        let clearedMatches = engine.evaluate(
+            topic: "aircon/telemetry", payload: Array(cleared.utf8), clientID: "ac-1", timestamp: 5)
+        #expect(clearedMatches.map(\.rule.name) == ["telemetry_to_store", "faults_cleared"])
+        #expect(clearedMatches.last?.actions == [.handler(name: "fault_cleared")])
 
         #expect(engine.evaluate(topic: "aircon/other", payload: [], clientID: nil, timestamp: 5).isEmpty)
         #expect(engine.evaluate(topic: "aircon/errors/x", payload: [], clientID: nil, timestamp: 5).isEmpty)
