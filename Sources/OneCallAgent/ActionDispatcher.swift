@@ -44,6 +44,9 @@ public final class ActionDispatcher: Service {
     private let signal = WakeSignal()
     private let state = Mutex(Statistics())
     private let observer = Mutex<(@Sendable (TicketAction, TicketActionOutcome, Double) -> Void)?>(nil)
+    /// Actions claimed by their creator and handed over to run at once, and whether the dispatcher
+    /// has released what an earlier process held (before that, nothing is handed over).
+    private let handoff = Mutex((jobs: [(TicketAction, Ticket)](), started: false))
 
     public init(
         store: any TicketStore, runner: any TicketActionRunning, configuration: Configuration = Configuration(),
@@ -67,11 +70,48 @@ public final class ActionDispatcher: Service {
     /// Tells the dispatcher that new actions may be due.
     public func wake() { signal.signal() }
 
+    /// How long a claim holds an action, in seconds.
+    public var lease: Double { configuration.lease }
+
+    /// Makes room for `count` actions that their creator claims and hands over with `handOver`;
+    /// false when the dispatcher is full or not started (the actions are then left pending).
+    public func reserve(_ count: Int) -> Bool {
+        guard handoff.withLock({ $0.started }) else { return false }
+        return state.withLock { statistics in
+            guard statistics.running + count <= configuration.concurrency else { return false }
+            statistics.running += count
+            return true
+        }
+    }
+
+    /// Gives back room reserved for actions that were not created after all.
+    public func cancelReservation(_ count: Int) {
+        state.withLock { $0.running -= count }
+        signal.signal()
+    }
+
+    /// Runs actions already claimed (within a reservation), without another claim.
+    public func handOver(_ actions: [TicketAction], of ticket: Ticket) {
+        handoff.withLock { $0.jobs += actions.map { ($0, ticket) } }
+        signal.signal()
+    }
+
     public func run() async throws {
         let released = try await store.releaseRunningActions()
         if released > 0 { logger.info("resuming actions of an earlier run", metadata: ["actions": "\(released)"]) }
+        handoff.withLock { $0.started = true }
+        defer { handoff.withLock { $0.started = false } }
         await withDiscardingTaskGroup { group in
             while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                for (action, ticket) in handoff.withLock({ state in
+                    defer { state.jobs = [] }; return state.jobs
+                }) {
+                    group.addTask {
+                        await self.execute(action, of: ticket)
+                        self.state.withLock { $0.running -= 1 }
+                        self.signal.signal()
+                    }
+                }
                 let free = configuration.concurrency - state.withLock { $0.running }
                 var claimed: [TicketAction] = []
                 if free > 0 {
@@ -100,11 +140,13 @@ public final class ActionDispatcher: Service {
         }
     }
 
-    /// Runs one claimed action and records its outcome.
-    func execute(_ action: TicketAction) async {
+    /// Runs one claimed action and records its outcome; `ticket` saves reading it again.
+    func execute(_ action: TicketAction, of known: Ticket? = nil) async {
         let outcome: TicketActionOutcome
         do {
-            guard let ticket = try await store.ticket(id: action.ticketID) else {
+            var ticket = known
+            if ticket == nil { ticket = try await store.ticket(id: action.ticketID) }
+            guard let ticket else {
                 outcome = .failed(error: "the ticket is gone")
                 try await store.completeAction(id: action.id, outcome: outcome, at: clock())
                 return

@@ -11,28 +11,48 @@ public final class KnowledgeTriagePlanner: TriagePlanning {
     public let runbook: RunbookPlanner
     private let llm: LLMPlanner?
     private let llmStatistics = Mutex(LLMPlannerStatistics())
+    private let generation: (@Sendable () -> Int)?
+    /// Runbook plans by code for one version of the knowledge base.
+    private let cache = Mutex((generation: -1, plans: [String: RunbookPlan]()))
 
-    /// `knowledge` returns the current index (it changes when documents are added).
+    /// The most codes whose plans are kept.
+    static let cacheLimit = 10_000
+
+    /// `knowledge` returns the current index (it changes when documents are added); with
+    /// `generation`, which changes whenever the index does, runbook plans are kept per code until
+    /// the knowledge base changes.
     public init(
-        knowledge: @escaping @Sendable () -> KnowledgeIndex, runbook: RunbookPlanner = RunbookPlanner(),
-        llm: LLMPlanner? = nil
+        knowledge: @escaping @Sendable () -> KnowledgeIndex, generation: (@Sendable () -> Int)? = nil,
+        runbook: RunbookPlanner = RunbookPlanner(), llm: LLMPlanner? = nil
     ) {
         self.knowledge = knowledge
+        self.generation = generation
         self.runbook = runbook
         self.llm = llm
+    }
+
+    /// The runbook plan for `code`, from the cache when the knowledge base has not changed.
+    func runbookPlan(code: String, index: () -> KnowledgeIndex) -> RunbookPlan {
+        guard let version = generation?() else { return runbook.plan(code: code, in: index()) }
+        if let plan = cache.withLock({ $0.generation == version ? $0.plans[code] : nil }) { return plan }
+        let plan = runbook.plan(code: code, in: index())
+        cache.withLock { cache in
+            if cache.generation != version || cache.plans.count >= Self.cacheLimit { cache = (version, [:]) }
+            cache.plans[code] = plan
+        }
+        return plan
     }
 
     /// How the LLM planner fared, when there is one.
     public var statistics: LLMPlannerStatistics { llmStatistics.withLock { $0 } }
 
     public func plan(for event: ErrorEvent) async -> TriagePlan {
-        let index = knowledge()
-        let runbookPlan = runbook.plan(code: event.errorCode, in: index)
+        let runbookPlan = runbookPlan(code: event.errorCode, index: knowledge)
         var json = runbookPlan.json.objectValue ?? JSONObject()
         json["planner"] = "runbook"
         var tools = runbookPlan.tools.map(\.rawValue)
         var attention = Self.attention(runbookPlan)
-        if let llm, !runbookPlan.noRunbook, let section = index.section(forCode: event.errorCode) {
+        if let llm, !runbookPlan.noRunbook, let section = knowledge().section(forCode: event.errorCode) {
             let workflowTools = Set(RunbookTool.allCases.map(\.rawValue))
             let outcome = await llm.plan(
                 errorCode: event.errorCode, deviceID: event.deviceID, section: section.text, allowedTools: tools,

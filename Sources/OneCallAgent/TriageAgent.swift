@@ -74,15 +74,20 @@ public final class TriageAgent: Service {
     public func triage(_ event: ErrorEvent, tools: [String]? = nil) async throws -> TicketOpeningResult {
         var plan = await planner.plan(for: event)
         if let tools { plan.tools = tools }
-        let opening = TicketOpening(
+        // With room in the dispatcher, the new ticket's actions are created claimed and handed over
+        // at once: no second transaction to claim them, no wait for the dispatcher to look.
+        let reserved = !plan.tools.isEmpty && (dispatcher?.reserve(plan.tools.count) ?? false)
+        var opening = TicketOpening(
             event: event, ticketID: UUIDText.random(), troubleshootingSteps: plan.steps, severity: plan.severity,
             title: plan.title, noRunbook: plan.noRunbook, attention: plan.attention, actions: plan.tools,
             anomalyStart: event.details["anomaly_start"]?.doubleValue,
             anomalyEnd: event.details["anomaly_end"]?.doubleValue, plan: plan.json, now: clock())
+        if reserved, let dispatcher { opening.leaseActions = dispatcher.lease }
         let result: TicketOpeningResult
         do {
             result = try await store.openTicket(opening)
         } catch {
+            if reserved { dispatcher?.cancelReservation(plan.tools.count) }
             state.withLock { $0.failed += 1 }
             logger.error(
                 "triage failed",
@@ -95,6 +100,15 @@ public final class TriageAgent: Service {
             case .opened: statistics.opened += 1
             case .repeated: statistics.repeated += 1
             case .alreadyTriaged: statistics.replayed += 1
+            }
+        }
+        if reserved, let dispatcher {
+            if case .opened(let ticket) = result {
+                let claimed = ticket.actions.filter { $0.status == .running }
+                dispatcher.handOver(claimed, of: ticket)
+                if claimed.count < plan.tools.count { dispatcher.cancelReservation(plan.tools.count - claimed.count) }
+            } else {
+                dispatcher.cancelReservation(plan.tools.count)
             }
         }
         if case .opened(let ticket) = result {

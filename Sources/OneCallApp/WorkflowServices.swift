@@ -61,7 +61,8 @@ public struct WorkflowServices: Sendable {
             }
         }
         let planner = KnowledgeTriagePlanner(
-            knowledge: { library.index }, runbook: RunbookPlanner(vocabulary: validated.vocabulary), llm: llm)
+            knowledge: { library.index }, generation: { library.generation },
+            runbook: RunbookPlanner(vocabulary: validated.vocabulary), llm: llm)
         let watch = FaultClearWatch()
         var mail: (any MailSender)?
         if let smtp = validated.smtp {

@@ -17,12 +17,17 @@ public struct TicketOpening: Sendable, Hashable {
     public var anomalyEnd: Double?
     public var plan: JSONObject
     public var now: Double
+    /// When set, a new ticket's actions start claimed for this many seconds by the caller, which
+    /// runs them at once (a dispatcher with room for them), instead of waiting to be claimed.
+    public var leaseActions: Double?
 
     public init(
         event: ErrorEvent, ticketID: String, troubleshootingSteps: [String], severity: String? = nil,
         title: String? = nil, noRunbook: Bool = false, attention: [String] = [], actions: [String],
-        anomalyStart: Double? = nil, anomalyEnd: Double? = nil, plan: JSONObject = JSONObject(), now: Double
+        anomalyStart: Double? = nil, anomalyEnd: Double? = nil, plan: JSONObject = JSONObject(), now: Double,
+        leaseActions: Double? = nil
     ) {
+        self.leaseActions = leaseActions
         self.event = event
         self.ticketID = ticketID
         self.troubleshootingSteps = troubleshootingSteps

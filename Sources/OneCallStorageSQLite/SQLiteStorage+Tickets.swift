@@ -128,16 +128,24 @@ extension SQLiteStorage {
         return ticket(row, actions: actions)
     }
 
-    static func insertActions(_ db: Database, ticketID: String, tools: [String], from sequence: Int, at time: Double)
-        throws
-    {
+    /// Inserts pending actions, or with `lease` actions already claimed until `time + lease`.
+    static func insertActions(
+        _ db: Database, ticketID: String, tools: [String], from sequence: Int, at time: Double, lease: Double? = nil
+    ) throws {
         let insert = try db.cachedStatement(
             sql: """
-                INSERT OR IGNORE INTO ticket_actions (ticket_id, sequence, tool, status, next_attempt_at, created_at)
-                VALUES (?, ?, ?, 'pending', ?, ?)
+                INSERT OR IGNORE INTO ticket_actions (ticket_id, sequence, tool, status, attempts, next_attempt_at,
+                    lease_until, created_at, started_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         for (offset, tool) in tools.enumerated() {
-            try insert.execute(arguments: [ticketID, sequence + offset, tool, time, time])
+            if let lease {
+                try insert.execute(arguments: [
+                    ticketID, sequence + offset, tool, "running", 1, time + lease, time + lease, time, time,
+                ])
+            } else {
+                try insert.execute(arguments: [ticketID, sequence + offset, tool, "pending", 0, time, nil, time, nil])
+            }
         }
     }
 }
@@ -197,7 +205,9 @@ extension SQLiteStorage: TicketStore {
                     Self.text(opening.attention), event.id, opening.now, opening.now,
                     JSONValue.object(opening.plan).jsonString,
                 ])
-            try Self.insertActions(db, ticketID: opening.ticketID, tools: opening.actions, from: 0, at: opening.now)
+            try Self.insertActions(
+                db, ticketID: opening.ticketID, tools: opening.actions, from: 0, at: opening.now,
+                lease: opening.leaseActions)
             try db.execute(
                 sql: "UPDATE events SET ticket_id = ? WHERE id = ?", arguments: [opening.ticketID, event.id])
             guard let ticket = try Self.fetchTicket(db, id: opening.ticketID) else {

@@ -2,6 +2,7 @@ import Foundation
 import OneCallAgent
 import OneCallCore
 import OneCallKnowledge
+import Synchronization
 import Testing
 
 /// Triage plans from the knowledge base, by the runbook planner or by a model held to it (a local
@@ -42,6 +43,18 @@ struct KnowledgeTriagePlannerTests {
         let unknown = await planner.plan(for: Self.event("PS-9"))
         #expect(unknown.noRunbook)
         #expect(unknown.tools == ["log_ticket"])
+    }
+
+    @Test func cachedPlansFollowANewVersionOfTheGuide() async throws {
+        let state = Mutex((generation: 1, index: KnowledgeIndex(documents: [Self.guide])))
+        let planner = KnowledgeTriagePlanner(
+            knowledge: { state.withLock { $0.index } }, generation: { state.withLock { $0.generation } })
+        #expect(await planner.plan(for: Self.event("PS-1")).tools == ["log_ticket", "call_operator"])
+        let revised = KnowledgeDocument(
+            name: "pumps.md", text: "## Fault PS-1\nActions: 1. Log a ticket. 2. Clear the fault on the device.")
+        state.withLock { $0 = (2, KnowledgeIndex(documents: [revised])) }
+        #expect(await planner.plan(for: Self.event("PS-1")).tools == ["log_ticket", "clear_fault"])
+        #expect(await planner.plan(for: Self.event("PS-2")).noRunbook)
     }
 
     @Test func theModelPlansWithinTheGuideAndFallsBackWhenItFails() async throws {

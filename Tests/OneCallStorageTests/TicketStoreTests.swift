@@ -122,6 +122,18 @@ struct TicketStoreTests {
     }
 
     @Test(arguments: Adapter.allCases)
+    func actionsCreatedClaimedAreHeldUntilTheirLeaseEnds(adapter: Adapter) async throws {
+        let store = try adapter.make()
+        var leased = opening(errorEvent("d1", "F7", at: 100), tools: ["log_ticket", "call_operator"])
+        leased.leaseActions = 30
+        let ticket = try await store.openTicket(leased).ticket
+        #expect(ticket.actions.allSatisfy { $0.status == .running && $0.attempts == 1 && $0.leaseUntil == 130 })
+        #expect(try await store.claimDueActions(now: 120, limit: 10, lease: 30).isEmpty)
+        // The creator died: after the lease, or at the next start, the actions are claimed again.
+        #expect(try await store.claimDueActions(now: 131, limit: 10, lease: 30).map(\.attempts) == [2, 2])
+    }
+
+    @Test(arguments: Adapter.allCases)
     func anExpiredLeaseLetsAnotherClaimTakeOver(adapter: Adapter) async throws {
         let store = try adapter.make()
         _ = try await store.openTicket(opening(errorEvent("d1", "F7", at: 100), tools: ["log_ticket"]))
