@@ -237,7 +237,6 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
-            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
     ]

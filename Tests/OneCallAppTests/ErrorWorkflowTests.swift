@@ -26,7 +26,7 @@ func request(_ method: String, _ url: String, _ body: JSONValue? = nil, raw: [UI
 /// SQLite, e-mail accepted by aiosmtpd, the clear command seen by mosquitto_sub.
 @Suite("Error workflow", .serialized, .timeLimit(.minutes(3)))
 struct ErrorWorkflowTests {
-    static let fixtures = TestEnvironment.root.appendingPathComponent("Tests/OneCallAppTests/Fixtures")
+    static let fixtures = TestEnvironment.root.appendingPathComponent("Tests/Fixtures")
 
     /// A server whose knowledge base holds `guides` and whose e-mail goes to `mail`.
     static func configuration(guides: [String], mail: AiosmtpdPeer) throws -> OneCallConfiguration {
