@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import NIOConcurrencyHelpers
+import OneCallCore
 import _CryptoExtras
 
 /// Users and salted password hashes, one `user:hash` per line, in the formats `mosquitto_passwd`

@@ -1,3 +1,4 @@
+import OneCallCore
 import Testing
 
 @testable import OneCallBroker
