@@ -1,7 +1,6 @@
 import Foundation
 import NIOCore
 import OneCallAgent
-import OneCallBroker
 import OneCallCore
 import OneCallMail
 

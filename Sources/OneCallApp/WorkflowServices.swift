@@ -1,7 +1,6 @@
 import Foundation
 import Logging
 import OneCallAgent
-import OneCallBroker
 import OneCallCore
 import OneCallKnowledge
 import OneCallStorage
