@@ -85,10 +85,13 @@ configuration.mqtt.port = 0
 configuration.http.port = 0
 configuration.logLevel = "warning"
 configuration.telemetry.exportEnabled = false
-try configuration.set("smtp.host", "127.0.0.1")
-try configuration.set("smtp.port", .int(Int64(smtpPort)))
-try configuration.set("smtp.security", "none")
-try configuration.set("smtp.to", "ops@example.com")
+// Port 0: no SMTP server, to see the path without the peer's load on the machine.
+if smtpPort > 0 {
+    try configuration.set("smtp.host", "127.0.0.1")
+    try configuration.set("smtp.port", .int(Int64(smtpPort)))
+    try configuration.set("smtp.security", "none")
+    try configuration.set("smtp.to", "ops@example.com")
+}
 var logger = Logger(label: "onecall")
 logger.logLevel = .warning
 let server = try OneCallServer(configuration: configuration, logger: logger, clock: clock)
@@ -146,6 +149,11 @@ for _ in 0..<600 {
     try await Task.sleep(for: .milliseconds(100))
 }
 await client.disconnect()
+// When each error reached the rule pipeline (the event's arrival time), to split the path.
+var received: [String: Double] = [:]
+for event in try await server.storage.events(deviceID: nil, limit: options.errors + 10) {
+    received[event.deviceID] = event.receivedAt
+}
 await server.shutdown()
 _ = await serverTask.result
 
@@ -158,6 +166,11 @@ let mail = complete.map { $0.mailAccepted! - $0.published! }
 let mailOurs = complete.map { $0.mailAccepted! - $0.published! - ($0.smtpSeconds ?? 0) }
 let smtp = complete.map { $0.smtpSeconds ?? 0 }
 let call = complete.map { $0.callRequested! - $0.published! }
+let arrival = received.compactMap { device, time in timelines.withLock { $0[device]?.published }.map { time - $0 } }
+let triage = received.compactMap { device, time in timelines.withLock { $0[device]?.ticketStored }.map { $0 - time } }
+FileHandle.standardError.write(
+    Data("detail: publish to rule pipeline \(milliseconds(arrival)) | arrival to ticket \(milliseconds(triage))\n".utf8)
+)
 try? FileManager.default.removeItem(atPath: directory)
 print(
     "triage \(complete.count)/\(options.errors) errors at \(Int(options.rate))/s: "

@@ -134,8 +134,12 @@ public struct OneCallServer: Sendable {
                 ) { try await exporter.exportPending() })
         }
         services.append(TelemetryWriterService(writer: telemetryWriter))
+        let storage = self.storage
+        services.append(
+            PeriodicService(
+                name: "database checkpoint", interval: 1, runAtStart: false, runAtShutdown: true, logger: logger
+            ) { try await storage.checkpoint() })
         if telemetry.retentionDays > 0 {
-            let storage = self.storage
             let clock = self.clock
             let retention = telemetry.retentionDays * 86_400
             services.append(
