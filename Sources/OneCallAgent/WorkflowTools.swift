@@ -1,16 +1,27 @@
 import OneCallCore
 import OneCallStorage
+import Synchronization
 
 /// The reference's two action groups as tools, served in-process, to an LLM planner and over MCP:
 /// `log_ticket`, `call_operator`, `clear_fault`, `fetch_ticket_data` and `fetch_telemetry_data`.
 /// The workflow tools go through the outbox like the runbook's actions, so an agent that calls
 /// twice gets one ticket, one e-mail and one call.
-public struct WorkflowTools: ToolProvider {
+public final class WorkflowTools: ToolProvider {
     private let agent: TriageAgent
     private let tickets: any TicketStore
     private let telemetry: any TelemetryStore
     private let dispatcher: ActionDispatcher?
     private let clock: @Sendable () -> Double
+    private let counters = Mutex(Statistics())
+
+    /// Tool calls so far, and those refused (unknown tool, bad arguments, no such ticket) or failed.
+    public struct Statistics: Sendable, Hashable {
+        public var calls = 0
+        public var refused = 0
+        public var failed = 0
+    }
+
+    public var statistics: Statistics { counters.withLock { $0 } }
 
     /// The most tickets and readings one call returns.
     public static let maximumTickets = 100
@@ -85,6 +96,19 @@ public struct WorkflowTools: ToolProvider {
     }
 
     public func call(_ name: String, arguments: JSONObject) async throws -> JSONValue {
+        counters.withLock { $0.calls += 1 }
+        do {
+            return try await perform(name, arguments: arguments)
+        } catch let error as ToolCallError {
+            counters.withLock { error.isCallerError ? ($0.refused += 1) : ($0.failed += 1) }
+            throw error
+        } catch {
+            counters.withLock { $0.failed += 1 }
+            throw error
+        }
+    }
+
+    private func perform(_ name: String, arguments: JSONObject) async throws -> JSONValue {
         guard let definition = definitions.first(where: { $0.name == name }) else {
             throw ToolCallError("no tool named \(name); tools: \(definitions.map(\.name).joined(separator: ", "))")
         }

@@ -244,6 +244,10 @@ struct TriageWorkflowTests {
             try await tools.call("fetch_ticket_data", arguments: ["limit": 100_000])
         }
 
+        #expect(tools.statistics.calls == 5)
+        #expect(tools.statistics.refused == 5)
+        #expect(tools.statistics.failed == 0)
+
         // log_ticket logs a ticket and nothing else, even where the guide says to call.
         let first = try await tools.call("log_ticket", arguments: ["device_id": "d", "error_code": "F3"])
         #expect(first["outcome"] == "opened")
