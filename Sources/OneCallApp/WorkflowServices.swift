@@ -94,7 +94,16 @@ public struct WorkflowServices: Sendable {
         self.agent = agent
         self.dispatcher = dispatcher
         self.tools = tools
-        self.mcp = MCPToolServer(provider: tools, name: "onecall", version: OneCallVersion.current, logger: mcpLogger)
+        // On loopback, the MCP endpoint accepts loopback Host and Origin headers only (against DNS
+        // rebinding); beyond loopback the API token guards it and any host name may reach it.
+        var mcpConfiguration = MCPServerConfiguration(maximumMessageBytes: configuration.httpMaximumBodySize)
+        if !OneCallConfiguration.isLoopback(configuration.http.host) {
+            mcpConfiguration.allowedHosts = nil
+            mcpConfiguration.allowedOrigins = nil
+        }
+        self.mcp = MCPToolServer(
+            provider: tools, name: "onecall", version: OneCallVersion.current, configuration: mcpConfiguration,
+            logger: mcpLogger)
         self.watch = watch
         self.tickets = storage
         self.mailConfigured = mail != nil

@@ -62,6 +62,35 @@ struct MCPClientTests {
         try Self.check(report)
     }
 
+    @Test("beyond loopback /mcp takes any host name and needs the API token")
+    func beyondLoopback() async throws {
+        let python = try TestEnvironment.requirePeer("python3", install: "apt-get install -y python3")
+        var configuration = OneCallConfiguration()
+        configuration.dataDirectory = try TestEnvironment.temporaryDirectory().path
+        configuration.mqtt.port = 0
+        configuration.http.port = 0
+        try configuration.set("http.host", "0.0.0.0")
+        try configuration.set("http.api_token", "a-token-of-twenty-chars")
+        let server = try await RunningServer.start(configuration)
+        // An MCP initialize with a Host header that is not loopback, with and without the token.
+        let script = """
+            import http.client, json, sys
+            body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+                "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}})
+            for token in ["", "a-token-of-twenty-chars"]:
+                c = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]))
+                headers = {"Host": "onecall.example.com", "Content-Type": "application/json",
+                           "Accept": "application/json, text/event-stream"}
+                if token: headers["Authorization"] = "Bearer " + token
+                c.request("POST", "/mcp", body, headers)
+                print(c.getresponse().status)
+            """
+        let result = try await TestEnvironment.run(
+            python, ["-c", script, "\(server.endpoints.httpPort)"], timeout: 30)
+        await server.stop()
+        #expect(result.stdout.split(separator: "\n") == ["401", "200"], "\(result.stdout) \(result.stderr)")
+    }
+
     @Test("the server serves the tools at /mcp")
     func streamableHTTP() async throws {
         var configuration = OneCallConfiguration()
