@@ -16,6 +16,8 @@ public struct OneCallConfiguration: Sendable {
     public var mqtt = MQTTListenerConfiguration(host: "127.0.0.1", port: 1883)
     /// The TLS MQTT listener, if configured.
     public var mqttTLS: MQTTListenerConfiguration?
+    /// The MQTT-over-WebSocket listener, if configured.
+    public var mqttWebSocket: MQTTListenerConfiguration?
     /// Broker limits.
     public var broker = BrokerConfiguration()
     /// Whether clients without credentials may connect (default: only when no password file is set).
@@ -111,6 +113,12 @@ public struct OneCallConfiguration: Sendable {
         },
         Key(name: "mqtt.tls.use_identity_as_username", kind: .bool, help: "client certificate CN is the user name") {
             $0.tlsListener.tls!.useCertificateIdentity = $1 as! Bool
+        },
+        Key(name: "mqtt.websocket.host", kind: .string, help: "MQTT-over-WebSocket listen address") {
+            $0.webSocketListener.host = $1 as! String
+        },
+        Key(name: "mqtt.websocket.port", kind: .int(0...65535), help: "MQTT-over-WebSocket port (sets it up)") {
+            $0.webSocketListener.port = $1 as! Int
         },
         Key(name: "mqtt.max_packet_size", kind: .int(64...268_435_460), help: "largest packet accepted, bytes") {
             $0.broker.maximumPacketSize = $1 as! Int
@@ -298,6 +306,13 @@ public struct OneCallConfiguration: Sendable {
         set { mqttTLS = newValue }
     }
 
+    /// The WebSocket listener, created on first use by a `mqtt.websocket.*` key (port 8080 of
+    /// Mosquitto's examples is the HTTP API's here, so the default is 9001, as in Mosquitto's docs).
+    private var webSocketListener: MQTTListenerConfiguration {
+        get { mqttWebSocket ?? MQTTListenerConfiguration(host: mqtt.host, port: 9001, webSocket: true) }
+        set { mqttWebSocket = newValue }
+    }
+
     /// Reads a configuration: defaults, then the JSON file (if any), then environment variables.
     public static func load(file: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
         throws(ConfigurationError) -> OneCallConfiguration
@@ -457,6 +472,12 @@ public struct OneCallConfiguration: Sendable {
         {
             throw ConfigurationError(
                 key: "mqtt.tls.host", reason: "listening beyond loopback requires client certificates or passwords")
+        }
+        if let webSocket = mqttWebSocket, anonymous && !Self.isLoopback(webSocket.host) {
+            throw ConfigurationError(
+                key: "mqtt.websocket.host",
+                reason: "listening on \(webSocket.host) beyond loopback requires authentication: set "
+                    + "mqtt.allow_anonymous false, with mqtt.password_file and/or device passwords in the registry")
         }
         if !Self.isLoopback(http.host) && httpAPIToken == nil {
             throw ConfigurationError(

@@ -18,6 +18,8 @@ public struct OneCallEndpoints: Sendable, Equatable {
     public var mqttPort: Int
     /// The TLS MQTT port, if configured.
     public var mqttTLSPort: Int?
+    /// The MQTT-over-WebSocket port, if configured.
+    public var mqttWebSocketPort: Int? = nil
     /// The HTTP port.
     public var httpPort: Int
 }
@@ -176,6 +178,12 @@ public struct OneCallServer: Sendable {
             tlsPort = try await tlsListener.bind()
             services.append(tlsListener)
         }
+        var webSocketPort: Int?
+        if let webSocket = configuration.mqttWebSocket {
+            let webSocketListener = MQTTListener(broker: broker, configuration: webSocket)
+            webSocketPort = try await webSocketListener.bind()
+            services.append(webSocketListener)
+        }
         services.append(BrokerSystemTopics(broker: broker, interval: configuration.broker.systemTopicInterval))
         let workflow = self.workflow
         let api = APIServices(
@@ -192,12 +200,14 @@ public struct OneCallServer: Sendable {
                 planner: workflow.planner.runbook, mcp: workflow.mcp, wake: { workflow.dispatcher?.wake() },
                 search: { await workflow.search($0, limit: $1) }))
         let http = HTTPServer.makeService(configuration: configuration.http, services: api, logger: logger) {
-            [logger, tlsPort] httpPort in
-            let endpoints = OneCallEndpoints(mqttPort: mqttPort, mqttTLSPort: tlsPort, httpPort: httpPort)
+            [logger, tlsPort, webSocketPort] httpPort in
+            let endpoints = OneCallEndpoints(
+                mqttPort: mqttPort, mqttTLSPort: tlsPort, mqttWebSocketPort: webSocketPort, httpPort: httpPort)
             logger.info(
                 "OneCall is ready",
                 metadata: [
                     "mqtt.port": "\(mqttPort)", "mqtt.tls_port": "\(tlsPort.map(String.init) ?? "-")",
+                    "mqtt.websocket_port": "\(webSocketPort.map(String.init) ?? "-")",
                     "http.port": "\(httpPort)",
                 ])
             await onReady(endpoints)

@@ -1,8 +1,10 @@
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
+import NIOHTTP1
 import NIOPosix
 import NIOSSL
+import NIOWebSocket
 import ServiceLifecycle
 import X509
 
@@ -40,12 +42,16 @@ public struct MQTTListenerConfiguration: Sendable {
     public var port: Int
     /// TLS, or `nil` for plain TCP.
     public var tls: TLS?
+    /// Whether clients speak MQTT over WebSocket (an HTTP upgrade with subprotocol `mqtt`, on any
+    /// path) instead of MQTT on the bare connection.
+    public var webSocket: Bool
 
     /// Creates a listener configuration.
-    public init(host: String = "127.0.0.1", port: Int = 1883, tls: TLS? = nil) {
+    public init(host: String = "127.0.0.1", port: Int = 1883, tls: TLS? = nil, webSocket: Bool = false) {
         self.host = host
         self.port = port
         self.tls = tls
+        self.webSocket = webSocket
     }
 
     /// The subject CN of the client certificate on `channel`, when this listener uses it as identity.
@@ -111,15 +117,20 @@ public final class MQTTListener: Service, Sendable {
             )
             .childChannelOption(.writeBufferWaterMark, value: .init(low: 32 * 1024, high: 256 * 1024))
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    if let sslContext {
-                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
+                guard configuration.webSocket else {
+                    return channel.eventLoop.makeCompletedFuture {
+                        if let sslContext {
+                            try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
+                        }
+                        try channel.pipeline.syncOperations.addHandler(
+                            MQTTServerConnection(
+                                broker: broker, listener: configuration, eventLoop: channel.eventLoop,
+                                registry: connections))
                     }
-                    try channel.pipeline.syncOperations.addHandler(
-                        MQTTServerConnection(
-                            broker: broker, listener: configuration, eventLoop: channel.eventLoop,
-                            registry: connections))
                 }
+                return Self.configureWebSocket(
+                    channel, sslContext: sslContext, broker: broker, configuration: configuration,
+                    connections: connections)
             }
         let receiveBuffer = broker.configuration.socketReceiveBufferSize
         if receiveBuffer > 0 {
@@ -131,9 +142,45 @@ public final class MQTTListener: Service, Sendable {
             "MQTT listener started",
             metadata: [
                 "mqtt.address": "\(channel.localAddress.map { "\($0)" } ?? "?")",
-                "mqtt.tls": "\(configuration.tls != nil)",
+                "mqtt.tls": "\(configuration.tls != nil)", "mqtt.websocket": "\(configuration.webSocket)",
             ])
         return channel.localAddress?.port ?? configuration.port
+    }
+
+    /// An HTTP server that upgrades to WebSocket with subprotocol `mqtt`, then hands the byte
+    /// stream to an MQTT connection. Frames are bounded by the broker's maximum packet size.
+    private static func configureWebSocket(
+        _ channel: any Channel, sslContext: NIOSSLContext?, broker: Broker,
+        configuration: MQTTListenerConfiguration, connections: ConnectionRegistry
+    ) -> EventLoopFuture<Void> {
+        let upgrader = NIOWebSocketServerUpgrader(
+            maxFrameSize: min(broker.configuration.maximumPacketSize + 1024, 1 << 30),
+            automaticErrorHandling: true,
+            shouldUpgrade: { channel, head in
+                guard let subprotocol = MQTTWebSocketFraming.subprotocol(offered: head.headers) else {
+                    return channel.eventLoop.makeSucceededFuture(nil)
+                }
+                return channel.eventLoop.makeSucceededFuture(["Sec-WebSocket-Protocol": subprotocol])
+            },
+            upgradePipelineHandler: { channel, _ in
+                channel.eventLoop.makeCompletedFuture {
+                    // The refusal answers plain HTTP requests only; the upgraded stream is MQTT.
+                    channel.pipeline.removeHandler(name: MQTTWebSocketRefusal.name, promise: nil)
+                    try channel.pipeline.syncOperations.addHandler(MQTTWebSocketFraming())
+                    try channel.pipeline.syncOperations.addHandler(
+                        MQTTServerConnection(
+                            broker: broker, listener: configuration, eventLoop: channel.eventLoop,
+                            registry: connections, activatesOnAdd: true))
+                }
+            })
+        return channel.eventLoop.makeCompletedFuture {
+            if let sslContext {
+                try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
+            }
+            try channel.pipeline.syncOperations.configureHTTPServerPipeline(
+                withServerUpgrade: (upgraders: [upgrader], completionHandler: { _ in }))
+            try channel.pipeline.syncOperations.addHandler(MQTTWebSocketRefusal(), name: MQTTWebSocketRefusal.name)
+        }
     }
 
     /// The bound port, once ``bind()`` has returned.

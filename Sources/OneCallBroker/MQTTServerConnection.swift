@@ -54,15 +54,19 @@ final class MQTTServerConnection: ChannelInboundHandler, @unchecked Sendable {
     private var counted = false
 
     private let registry: ConnectionRegistry?
+    /// Added to a connection that is already active (after a WebSocket upgrade): starts at once.
+    private let activatesOnAdd: Bool
+    private var activated = false
 
     init(
         broker: Broker, listener: MQTTListenerConfiguration, eventLoop: any EventLoop,
-        registry: ConnectionRegistry? = nil
+        registry: ConnectionRegistry? = nil, activatesOnAdd: Bool = false
     ) {
         self.broker = broker
         self.listener = listener
         self.eventLoop = eventLoop
         self.registry = registry
+        self.activatesOnAdd = activatesOnAdd
         self.decoder = MQTTPacketDecoder(maximumPacketSize: broker.configuration.maximumPacketSize)
     }
 
@@ -70,9 +74,18 @@ final class MQTTServerConnection: ChannelInboundHandler, @unchecked Sendable {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        if activatesOnAdd && context.channel.isActive { activate(context: context) }
     }
 
     func channelActive(context: ChannelHandlerContext) {
+        activate(context: context)
+        context.fireChannelActive()
+    }
+
+    /// Counts the connection (refusing it over the limit), registers it and starts the CONNECT timer.
+    private func activate(context: ChannelHandlerContext) {
+        guard !activated else { return }
+        activated = true
         broker.statistics.add(.connectionsAccepted)
         if broker.openConnections.wrappingIncrementThenLoad(ordering: .relaxed)
             > broker.configuration.maximumConnections
@@ -91,7 +104,6 @@ final class MQTTServerConnection: ChannelInboundHandler, @unchecked Sendable {
             self.debug("no CONNECT in time; closing")
             self.close()
         }
-        context.fireChannelActive()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
