@@ -647,15 +647,36 @@ final class MQTTServerConnection: ChannelInboundHandler, @unchecked Sendable {
     }
 
     /// Closes the connection; a 5.0 client that is connected is first sent DISCONNECT with `reason`.
+    ///
+    /// After a DISCONNECT the connection closes gently: the session ends at once (the will is
+    /// published, a new connection may take the client id over), the server stops writing, and
+    /// what the client still sends is read and dropped for up to a second before the socket
+    /// closes. A client that was writing when the DISCONNECT came (acknowledgements in flight)
+    /// then reads the reason instead of failing on a reset connection.
     private func disconnect(_ reason: MQTTReasonCode, _ why: String) {
         guard phase != .closed else { return }
         debug("closing connection", ["mqtt.reason": "\(reason)", "why": "\(why)"])
-        if phase == .connected && version == .v5 {
-            var properties = MQTTProperties()
-            properties.reasonString = why
-            send(.disconnect(MQTTDisconnect(reasonCode: reason, properties: properties)))
+        guard phase == .connected && version == .v5, let context else {
+            close()
+            return
         }
-        close()
+        var properties = MQTTProperties()
+        properties.reasonString = why
+        send(.disconnect(MQTTDisconnect(reasonCode: reason, properties: properties)))
+        flushOutput()
+        keepAliveTimer?.cancel()
+        phase = .closed
+        cumulation = nil
+        if let session {
+            broker.statistics.add(.clientsConnected, -1)
+            broker.detach(session, connection: self, will: will, willDelay: willDelay)
+        }
+        session = nil
+        let channel = context.channel
+        let outputClosed = context.eventLoop.makePromise(of: Void.self)
+        outputClosed.futureResult.whenFailure { _ in channel.close(promise: nil) }
+        context.close(mode: .output, promise: outputClosed)
+        eventLoop.scheduleTask(in: .seconds(1)) { channel.close(promise: nil) }
     }
 
     private func close() {

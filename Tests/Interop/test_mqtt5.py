@@ -753,6 +753,23 @@ def test_exceeding_broker_receive_maximum_disconnects_0x93(mq):
     assert [p.reason for p in packets if p.kind == "DISCONNECT"] == [0x93]
 
 
+@pytest.mark.beyond_mosquitto("Mosquitto 2.0.11 answers PUBREC 0x97 (Quota exceeded) instead of DISCONNECT 0x93")
+def test_disconnect_0x93_is_read_by_a_client_still_acknowledging(mq):
+    """A client that answers each PUBREC with PUBREL while the broker disconnects it (as Paho's
+    interoperability test_flow_control2 does) still reads DISCONNECT 0x93: the broker stops writing
+    and drains what the client sends, instead of resetting the connection under it."""
+    c = mq.raw_connected(V)
+    limit = c.connack.props.get("receive_maximum", 65535)
+    t = mq.topic("flood-acked")
+    pids = [c.publish(t, b"q2", qos=2) for _ in range(limit + 1)]
+    time.sleep(0.2)  # the broker has answered and disconnected by now
+    for pid in pids:  # PUBREL, reason omitted: these must not fail with a reset connection
+        c.send_raw(bytes([0x62, 0x02, pid >> 8, pid & 0xFF]))
+    closed, packets, _ = c.wait_closed(3)
+    assert closed, "connection not closed"
+    assert [p.reason for p in packets if p.kind == "DISCONNECT"] == [0x93]
+
+
 # ------------------------------------------------------------------ reason strings
 
 def test_no_reason_string_when_problem_information_not_requested(mq):
