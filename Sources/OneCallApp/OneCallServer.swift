@@ -161,6 +161,14 @@ public struct OneCallServer: Sendable {
         services.append(pipeline)
         services.append(shadows)
         try await workflow.loadWatch()
+        if !workflow.mailConfigured {
+            logger.warning("smtp.host is not set: tickets are opened and their actions run, but no e-mail is sent")
+        }
+        if workflow.library.index.documents.isEmpty {
+            logger.warning(
+                "the knowledge base is empty: every error opens a ticket marked 'no runbook'",
+                metadata: ["knowledge.directory": "\(workflow.library.directory)"])
+        }
         let library = workflow.library
         services.append(
             PeriodicService(
