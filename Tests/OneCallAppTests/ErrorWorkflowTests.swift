@@ -180,6 +180,52 @@ struct ErrorWorkflowTests {
         await server.stop()
     }
 
+    @Test func anLLMPlansWithinTheGuideThroughTheServer() async throws {
+        let python = try TestEnvironment.requirePeer("python3", install: "apt-get install -y python3")
+        let dir = try TestEnvironment.temporaryDirectory()
+        // Over-eager: the model also asks to clear the fault, which the guide does not list for E3.
+        try #"{"chat": {"mode": "follow_section", "extra_calls": ["clear_fault"]}}"#.write(
+            to: dir.appendingPathComponent("scenario.json"), atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("peer.out").path
+        let peer = try ChildProcess(
+            python,
+            [
+                TestEnvironment.root.appendingPathComponent("Tests/OneCallAgentTests/Peers/openai_server.py").path,
+                "--port", "0", "--scenario", dir.appendingPathComponent("scenario.json").path, "--record",
+                dir.appendingPathComponent("requests.jsonl").path, "--lifetime", "120",
+            ], stdout: out)
+        defer { peer.stop() }
+        var port: Int?
+        for _ in 0..<100 where port == nil {
+            try await Task.sleep(for: .milliseconds(50))
+            port = (try? String(contentsOfFile: out, encoding: .utf8))?.split(separator: "\n").first.flatMap { Int($0) }
+        }
+        let peerPort = try #require(port, "the OpenAI peer did not start")
+        let mail = try await AiosmtpdPeer.start()
+        defer { mail.stop() }
+        var configuration = try Self.configuration(guides: ["troubleshooting-guide.md"], mail: mail)
+        try configuration.set("agent.planner", "llm")
+        try configuration.set("llm.base_url", .string("http://127.0.0.1:\(peerPort)/v1"))
+        try configuration.set("llm.model", "test-chat")
+        try configuration.set("llm.api_key", "sk-test")
+        let server = try await RunningServer.start(configuration)
+        do {
+            let api = "http://127.0.0.1:\(server.endpoints.httpPort)/api/v1"
+            #expect(
+                try await request("POST", "\(api)/events", ["device_id": "ac-9", "error_code": "E3"]).status == 202)
+            let ticket = try #require(try await Self.settled(server, count: 1).first)
+            #expect(ticket.actions.map(\.tool) == ["log_ticket", "call_operator"])
+            #expect(ticket.plan["planner"] == "llm")
+            #expect(ticket.attention.contains { $0.contains("clear_fault") }, "\(ticket.attention)")
+            let recorded = try String(contentsOf: dir.appendingPathComponent("requests.jsonl"), encoding: .utf8)
+            #expect(recorded.contains("Bearer sk-test"))
+        } catch {
+            await server.stop()
+            throw error
+        }
+        await server.stop()
+    }
+
     @Test func anotherGuideWithOtherCodesAndWordingNeedsNoCodeChange() async throws {
         let subscribe = try TestEnvironment.requirePeer(
             "mosquitto_sub", install: "apt-get install -y mosquitto-clients")
