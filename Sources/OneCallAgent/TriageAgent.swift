@@ -28,12 +28,17 @@ public final class TriageAgent: Service {
     private let logger: Logger
     private let state = Mutex(Statistics())
     private let observer = Mutex<(@Sendable (TicketOpeningResult, Double) -> Void)?>(nil)
+    /// Events triaged at once, at most.
+    private let concurrency: Int
+    private let inFlight = Mutex(0)
+    private let slotFreed = WakeSignal()
 
     public init(
         store: any TicketStore, pipeline: EventPipeline, planner: any TriagePlanning, dispatcher: ActionDispatcher?,
-        sweepInterval: Duration = .seconds(5), clock: @escaping @Sendable () -> Double,
+        sweepInterval: Duration = .seconds(5), concurrency: Int = 8, clock: @escaping @Sendable () -> Double,
         logger: Logger = Logger(label: "onecall.triage")
     ) {
+        self.concurrency = max(1, concurrency)
         self.store = store
         self.pipeline = pipeline
         self.planner = planner
@@ -61,8 +66,18 @@ public final class TriageAgent: Service {
                     await self.sweep(olderThan: 2)
                 }
             }
-            for await event in events.cancelOnGracefulShutdown() {
-                _ = try? await triage(event)
+            // Events are triaged side by side, so that one slow plan (an LLM that takes its time)
+            // does not hold the others up; the store keeps one ticket per fault either way.
+            await withDiscardingTaskGroup { triage in
+                for await event in events.cancelOnGracefulShutdown() {
+                    while inFlight.withLock({ $0 }) >= concurrency { await slotFreed.wait(timeout: .milliseconds(100)) }
+                    inFlight.withLock { $0 += 1 }
+                    triage.addTask {
+                        _ = try? await self.triage(event)
+                        self.inFlight.withLock { $0 -= 1 }
+                        self.slotFreed.signal()
+                    }
+                }
             }
             group.cancelAll()
         }

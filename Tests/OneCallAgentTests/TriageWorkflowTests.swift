@@ -223,6 +223,34 @@ struct TriageWorkflowTests {
         #expect(workflow.agent.statistics.recovered == 2)
     }
 
+    @Test func aSlowPlanDoesNotHoldOtherErrorsUp() async throws {
+        /// Plans "SLOW" in two seconds (an LLM taking its time), anything else at once.
+        struct SlowPlanner: TriagePlanning {
+            func plan(for event: ErrorEvent) async -> TriagePlan {
+                if event.errorCode == "SLOW" { try? await Task.sleep(for: .seconds(2)) }
+                return TriagePlan(code: event.errorCode, tools: ["log_ticket"])
+            }
+        }
+        let store = try SQLiteStorage()
+        let pipeline = EventPipeline(store: store)
+        let agent = TriageAgent(
+            store: store, pipeline: pipeline, planner: SlowPlanner(), dispatcher: nil, clock: { 1000 })
+        let running = Task { try await agent.run() }
+        defer { running.cancel() }
+        try await Task.sleep(for: .milliseconds(100))
+        let event = { (code: String) in
+            ErrorEvent(
+                id: UUIDText.random(), deviceID: "d", errorCode: code, timestamp: 1000, receivedAt: 1000, source: .mqtt)
+        }
+        try await pipeline.submit([event("SLOW")])
+        try await pipeline.submit([event("FAST")])
+        let fastFirst = try await eventually {
+            try await store.tickets(TicketQuery()).map(\.errorCode) == ["FAST"]
+        }
+        #expect(fastFirst)
+        #expect(try await eventually { try await store.tickets(TicketQuery()).count == 2 })
+    }
+
     @Test func theToolsValidateTheirArgumentsAndAreIdempotent() async throws {
         let workflow = try Workflow(table: ["F3": ["log_ticket", "call_operator"]])
         let tools = WorkflowTools(
