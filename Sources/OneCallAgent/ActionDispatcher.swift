@@ -112,26 +112,36 @@ public final class ActionDispatcher: Service {
                         self.signal.signal()
                     }
                 }
+                // A read first: the claim is a write transaction, and most wake-ups (an action
+                // finished, a ticket's actions handed over) find nothing due.
                 let free = configuration.concurrency - state.withLock { $0.running }
-                var claimed: [TicketAction] = []
-                if free > 0 {
+                guard free > 0 else {
+                    // Full: a finishing action signals.
+                    await signal.wait(timeout: configuration.pollInterval)
+                    continue
+                }
+                let due = try? await store.nextActionDue()
+                if let due, due <= clock() {
+                    let claimed: [TicketAction]
                     do {
                         claimed = try await store.claimDueActions(now: clock(), limit: free, lease: configuration.lease)
                     } catch {
                         logger.error("cannot claim actions", metadata: ["error": "\(error)"])
+                        await signal.wait(timeout: configuration.pollInterval)
+                        continue
                     }
-                }
-                for action in claimed {
-                    state.withLock { $0.running += 1 }
-                    group.addTask {
-                        await self.execute(action)
-                        self.state.withLock { $0.running -= 1 }
-                        self.signal.signal()
+                    for action in claimed {
+                        state.withLock { $0.running += 1 }
+                        group.addTask {
+                            await self.execute(action)
+                            self.state.withLock { $0.running -= 1 }
+                            self.signal.signal()
+                        }
                     }
+                    if !claimed.isEmpty { continue }
                 }
-                if !claimed.isEmpty && claimed.count == free { continue }
                 var sleep = configuration.pollInterval
-                if let due = try? await store.nextActionDue() {
+                if let due {
                     let seconds = max(0, due - clock())
                     if seconds < Double(sleep.components.seconds) { sleep = .milliseconds(Int64(seconds * 1000) + 1) }
                 }
