@@ -103,9 +103,9 @@ public struct OneCallServer: Sendable {
         }
         self.workflow = try WorkflowServices(
             configuration: configuration, storage: storage, events: events,
-            commander: BrokerDeviceCommander(
-                broker: broker, shadows: shadows, configuration: try configuration.workflow.validated().clearFault),
-            runsActions: true, clock: clock, logger: logger)
+            commander: { [broker, shadows] in
+                BrokerDeviceCommander(broker: broker, shadows: shadows, configuration: $0)
+            }, runsActions: true, clock: clock, logger: logger)
     }
 
     /// Runs until a shutdown signal or cancellation. `onReady` is called once every listener is bound.

@@ -46,7 +46,8 @@ public struct WorkflowServices: Sendable {
     /// false there is no dispatcher (the actions wait in the store for a server).
     public init(
         configuration: OneCallConfiguration, storage: SQLiteStorage, events: EventPipeline,
-        commander: (any DeviceCommander)?, runsActions: Bool, clock: @escaping @Sendable () -> Double,
+        commander: (@Sendable (ClearFaultConfiguration) -> any DeviceCommander)?, runsActions: Bool,
+        clock: @escaping @Sendable () -> Double,
         logger: Logger
     ) throws(ConfigurationError) {
         let validated = try configuration.workflow.validated()
@@ -78,7 +79,8 @@ public struct WorkflowServices: Sendable {
             ? ActionDispatcher(
                 store: storage,
                 runner: WorkflowActionRunner(
-                    mail: mail, commander: commander, devices: storage, watch: watch, clock: clock),
+                    mail: mail, commander: commander?(validated.clearFault), devices: storage, watch: watch,
+                    clock: clock),
                 configuration: validated.dispatcher, clock: clock, logger: dispatcherLogger) : nil
         var triageLogger = logger
         triageLogger[metadataKey: "component"] = "triage"
@@ -138,12 +140,11 @@ public struct WorkflowServices: Sendable {
     }
 
     /// Knowledge search: BM25, fused with semantic ranks when an embeddings model is configured
-    /// (and BM25 alone when the endpoint fails).
+    /// (and BM25 alone when the endpoint fails). The server reloads the library every 2 s.
     public func search(_ query: String, limit: Int) async -> [KnowledgeHit] {
-        library.reloadIfChanged()
-        let index = library.index
+        let (index, generation) = library.snapshot
         if let ranker,
-            let ranking = try? await ranker.ranking(query: query, index: index, generation: library.generation),
+            let ranking = try? await ranker.ranking(query: query, index: index, generation: generation),
             !ranking.isEmpty
         {
             return index.search(query, limit: limit, semanticRanking: ranking)

@@ -102,7 +102,6 @@ struct WorkflowRoutes: Sendable {
         let workflow = self.workflow
         let library = workflow.library
         api.get("knowledge") { _, _ -> Response in
-            library.reloadIfChanged()
             let index = library.index
             var list: [JSONValue] = index.documents.map { document in
                 [

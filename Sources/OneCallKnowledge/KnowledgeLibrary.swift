@@ -48,6 +48,10 @@ public final class KnowledgeLibrary: Sendable {
     /// How many times the index was rebuilt: a cache key for anything derived from it.
     public var generation: Int { state.withLock { $0.generation } }
 
+    /// The index and its generation, read together (a cache keyed by the generation then never
+    /// holds what it derived from another version of the index).
+    public var snapshot: (index: KnowledgeIndex, generation: Int) { state.withLock { ($0.index, $0.generation) } }
+
     /// Files that are in the directory but could not be converted, with the reason.
     public var failures: [String: String] { state.withLock { $0.failures } }
 
@@ -125,14 +129,14 @@ public final class KnowledgeLibrary: Sendable {
                 size: (attributes[.size] as? NSNumber)?.intValue ?? 0,
                 modified: (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)
         }
-        let (unchanged, cached) = state.withLock { ($0.versions == versions, $0.documents) }
-        guard !unchanged else { return false }
+        let (previous, cached) = state.withLock { ($0.versions, $0.documents) }
+        guard previous != versions else { return false }
         var documents: [String: KnowledgeDocument] = [:]
         var failures: [String: String] = [:]
         // Oldest first, so that the most recent document wins when two define the same code.
         let ordered = versions.sorted { ($0.value.modified, $0.key) < ($1.value.modified, $1.key) }
         for (name, version) in ordered {
-            if let document = cached[name], state.withLock({ $0.versions[name] == version }) {
+            if let document = cached[name], previous[name] == version {
                 documents[name] = document
                 continue
             }

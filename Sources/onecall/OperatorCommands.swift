@@ -63,11 +63,10 @@ struct Devices: AsyncParsableCommand {
                 for device in body["devices"]?.arrayValue ?? [] {
                     rows.append(
                         columns.map { column in
-                            guard let value = device[column], !value.isNull else { return "-" }
-                            if column == "last_seen", let seconds = value.doubleValue {
+                            if column == "last_seen", let seconds = device[column]?.doubleValue {
                                 return CivilTime(epochSeconds: seconds).rfc3339
                             }
-                            return value.stringValue ?? value.jsonString
+                            return tableCell(device[column])
                         })
                 }
                 printTable(rows)
@@ -316,6 +315,12 @@ struct Rules: AsyncParsableCommand {
 func escape(_ segment: String) -> String {
     segment.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/")))
         ?? segment
+}
+
+/// A JSON value as a table cell: text as is, `-` for nothing, other values as JSON.
+func tableCell(_ value: JSONValue?) -> String {
+    guard let value, !value.isNull else { return "-" }
+    return value.stringValue ?? value.jsonString
 }
 
 func printTable(_ rows: [[String]]) {

@@ -219,9 +219,8 @@ struct Tickets: AsyncParsableCommand {
                         "\(action["tool"]?.stringValue ?? "?"):\(action["status"]?.stringValue ?? "?")"
                     }
                     rows.append(
-                        ["unique_id", "device_id", "error_code", "status", "occurrences", "time_stamp"].map { column in
-                            guard let value = ticket[column], !value.isNull else { return "-" }
-                            return value.stringValue ?? value.jsonString
+                        ["unique_id", "device_id", "error_code", "status", "occurrences", "time_stamp"].map {
+                            tableCell(ticket[$0])
                         } + [actions.joined(separator: " ")])
                 }
                 printTable(rows)
