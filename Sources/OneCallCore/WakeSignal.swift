@@ -3,7 +3,7 @@ import Synchronization
 /// A wake-up call for a loop that otherwise sleeps: `signal()` ends the current or next `wait`.
 /// Signals that arrive while nobody waits are kept as one (so a loop may wake once for nothing,
 /// never sleep through a signal).
-final class WakeSignal: Sendable {
+public final class WakeSignal: Sendable {
     private struct State {
         var pending = false
         var waiter: CheckedContinuation<Void, Never>?
@@ -11,9 +11,9 @@ final class WakeSignal: Sendable {
 
     private let state = Mutex(State())
 
-    init() {}
+    public init() {}
 
-    func signal() {
+    public func signal() {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             if let waiter = state.waiter {
                 state.waiter = nil
@@ -26,7 +26,7 @@ final class WakeSignal: Sendable {
     }
 
     /// Returns at the next signal, after `timeout`, or when the task is cancelled.
-    func wait(timeout: Duration) async {
+    public func wait(timeout: Duration) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 try? await Task.sleep(for: timeout)
