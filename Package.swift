@@ -97,6 +97,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "OneCallAnomaly",
+            dependencies: ["OneCallCore"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "OneCallKnowledge",
             dependencies: ["OneCallCore"],
             swiftSettings: swiftSettings
@@ -149,6 +154,7 @@ let package = Package(
                 "OneCallStorage",
                 "OneCallStorageSQLite",
                 "OneCallAgent",
+                "OneCallAnomaly",
                 "OneCallKnowledge",
                 "OneCallMail",
                 .product(name: "Logging", package: "swift-log"),
@@ -162,6 +168,7 @@ let package = Package(
             dependencies: [
                 "OneCallApp",
                 "OneCallAgent",
+                "OneCallAnomaly",
                 "OneCallKnowledge",
                 "OneCallMail",
                 "OneCallSimulator",
@@ -180,6 +187,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/TriageBenchmark",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "onecall-bench-anomaly",
+            dependencies: [
+                "OneCallApp", "OneCallAnomaly", "OneCallCore", "OneCallMQTT", "OneCallSimulator", "OneCallStorage",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/AnomalyBenchmark",
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "OneCallCoreTests", dependencies: ["OneCallCore"], swiftSettings: swiftSettings),
@@ -209,6 +226,9 @@ let package = Package(
             dependencies: ["OneCallStorage", "OneCallStorageSQLite", "OneCallCore"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "OneCallAnomalyTests", dependencies: ["OneCallAnomaly", "OneCallCore", "OneCallSimulator"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "OneCallKnowledgeTests", dependencies: ["OneCallKnowledge", "OneCallCore"],
             swiftSettings: swiftSettings),

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
+import OneCallAnomaly
 import OneCallBroker
 import OneCallCore
 import OneCallMQTT
@@ -37,6 +38,18 @@ public struct DemoScenario: Service {
             try ReferenceGuide.markdown.write(
                 toFile: (knowledge as NSString).appendingPathComponent(ReferenceGuide.fileName), atomically: true,
                 encoding: .utf8)
+        }
+        let model = AnomalyModelFile.path(configuration)
+        if configuration.anomaly.enabled && configuration.anomaly.detector != "unsupervised"
+            && !FileManager.default.fileExists(atPath: model)
+        {
+            let result = try ClassifierTrainer.train(
+                SimulatedTrainingData.table(), options: .init(label: "wattage_mode", positive: "abnormal"),
+                trainedAt: Date().timeIntervalSince1970)
+            try AnomalyModelFile.save(result.classifier, path: model)
+            print(
+                "demo: trained the wattage classifier on simulated readings (held-out accuracy "
+                    + String(format: "%.1f %%", result.heldOut.accuracy * 100) + ") into \(model)")
         }
         guard configuration.workflow.smtpHost == nil else { return nil }
         let mail = (configuration.dataDirectory as NSString).appendingPathComponent("mail")
@@ -79,7 +92,10 @@ public struct DemoScenario: Service {
                   curl http://127.0.0.1:\(endpoints.httpPort)/things/aircon_1/shadow
 
                 The demo injects E1, E2 and E3 and shows the tickets, the e-mail (caught by a local SMTP
-                sink), the calls (the local voice provider keeps what would be said) and the cleared fault.
+                sink), the calls (the local voice provider keeps what would be said) and the cleared fault;
+                then it turns aircon_4 to abnormal wattage, which raises a W1 anomaly about 20 s later.
+                  onecall publish --port \(endpoints.mqttPort) aircon_2 set_wattage_mode abnormal
+                  curl http://127.0.0.1:\(endpoints.httpPort)/metrics | grep anomaly
 
                 """)
         }
@@ -179,6 +195,17 @@ public struct DemoScenario: Service {
         payload.writeBytes(repeated.jsonBytes)
         print("demo: aircon_1 reports E1 again")
         _ = try? server.broker.publish(topic: "aircon/errors", payload: payload, qos: .atLeastOnce)
+        guard (try? await Task.sleep(for: .seconds(1))) != nil,
+            let abnormal = try? AirconCommandMessage(
+                device: "aircon_4", action: "set_wattage_mode", argument: "abnormal")
+        else { return }
+        var wattage = ByteBuffer()
+        wattage.writeBytes(abnormal.payload)
+        let anomaly = server.configuration.anomaly
+        print(
+            "demo: aircon_4 switches to abnormal wattage; a W1 anomaly follows once \(Int(anomaly.threshold * 100)) % "
+                + "of its readings in the last \(Int(anomaly.period / 60)) simulated minutes are abnormal")
+        _ = try? server.broker.publish(topic: abnormal.topic, payload: wattage, qos: .atLeastOnce)
     }
 
     /// Prints what happens to tickets: opened, repeated, each action's outcome, calls, cleared faults.

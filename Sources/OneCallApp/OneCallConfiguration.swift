@@ -50,6 +50,8 @@ public struct OneCallConfiguration: Sendable {
     public var shutdownTimeout = 30.0
     /// Tickets, e-mail, calls, the knowledge base and the planner.
     public var workflow = WorkflowConfiguration()
+    /// Scoring readings and raising anomaly events.
+    public var anomaly = AnomalyConfiguration()
 
     /// The defaults.
     public init() {}
@@ -293,6 +295,41 @@ public struct OneCallConfiguration: Sendable {
         },
         Key(name: "llm.embeddings_model", kind: .string, help: "embeddings model for knowledge search") {
             $0.workflow.embeddingsModel = ($1 as! String)
+        },
+        Key(name: "anomaly.enabled", kind: .bool, help: "score readings and raise anomaly events") {
+            $0.anomaly.enabled = $1 as! Bool
+        },
+        Key(
+            name: "anomaly.detector", kind: .string, help: "what marks a reading abnormal: auto|classifier|unsupervised"
+        ) {
+            $0.anomaly.detector = $1 as! String
+        },
+        Key(name: "anomaly.model", kind: .string, help: "classifier model file (onecall train writes it)") {
+            $0.anomaly.modelPath = ($1 as! String)
+        },
+        Key(name: "anomaly.period", kind: .double(1...604_800), help: "evaluation period, seconds") {
+            $0.anomaly.period = $1 as! Double
+        },
+        Key(name: "anomaly.threshold", kind: .double(0.001...1), help: "abnormal share that raises an event") {
+            $0.anomaly.threshold = $1 as! Double
+        },
+        Key(
+            name: "anomaly.min_readings", kind: .int(1...1_000_000),
+            help: "readings in the period before a share counts"
+        ) {
+            $0.anomaly.minimumReadings = $1 as! Int
+        },
+        Key(name: "anomaly.score_threshold", kind: .double(0.01...1), help: "unsupervised score that is abnormal") {
+            $0.anomaly.scoreThreshold = $1 as! Double
+        },
+        Key(name: "anomaly.error_code", kind: .string, help: "code of the anomaly event (the knowledge base's)") {
+            $0.anomaly.errorCode = $1 as! String
+        },
+        Key(name: "anomaly.ignored_fields", kind: .stringList, help: "payload members that are never features") {
+            $0.anomaly.ignoredFields = $1 as! [String]
+        },
+        Key(name: "anomaly.max_devices", kind: .int(1...10_000_000), help: "devices tracked at once") {
+            $0.anomaly.maximumDevices = $1 as! Int
         },
     ]
 

@@ -4,6 +4,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import OneCallAgent
+import OneCallAnomaly
 import OneCallBroker
 import OneCallCore
 import OneCallHTTP
@@ -45,6 +46,8 @@ public struct OneCallServer: Sendable {
     /// Tickets, the knowledge base, the triage agent, the dispatcher and the tools.
     public let workflow: WorkflowServices
     let shadows: ShadowGateway
+    /// Scores stored readings and raises anomaly events; `nil` when `anomaly.enabled` is false.
+    let anomaly: AnomalyService?
     private let logger: Logger
     private let clock: @Sendable () -> Double
     private let group = NIOLockedValueBox<ServiceGroup?>(nil)
@@ -88,6 +91,7 @@ public struct OneCallServer: Sendable {
         self.events = EventPipeline(store: storage)
         var writerLogger = logger
         writerLogger[metadataKey: "component"] = "telemetry"
+        let written = WakeSignal()
         self.telemetryWriter = TelemetryBatchWriter(
             store: storage,
             configuration: .init(
@@ -95,7 +99,7 @@ public struct OneCallServer: Sendable {
                 queueCapacity: configuration.telemetry.queueCapacity),
             onError: { [writerLogger] error in
                 writerLogger.error("telemetry write failed; retrying", metadata: ["error": "\(error)"])
-            })
+            }, onWritten: { written.signal() })
         do {
             self.shadows = try ShadowGateway(broker: broker, store: storage, clock: clock, logger: logger)
         } catch {
@@ -106,6 +110,36 @@ public struct OneCallServer: Sendable {
             commander: { [broker, shadows] in
                 BrokerDeviceCommander(broker: broker, shadows: shadows, configuration: $0)
             }, runsActions: true, clock: clock, logger: logger)
+        if configuration.anomaly.enabled {
+            var anomalyLogger = logger
+            anomalyLogger[metadataKey: "component"] = "anomaly"
+            self.anomaly = AnomalyService(
+                configuration: configuration.anomaly, classifier: try Self.classifier(configuration),
+                telemetry: storage, tickets: workflow.tickets, events: events, wake: written, clock: clock,
+                logger: anomalyLogger)
+        } else {
+            self.anomaly = nil
+        }
+    }
+
+    /// The classifier `anomaly.detector` asks for: required for `classifier`, loaded when its file
+    /// exists for `auto`, none for `unsupervised`. A model file that exists but cannot be used fails.
+    static func classifier(_ configuration: OneCallConfiguration) throws(ConfigurationError) -> AnomalyClassifier? {
+        let anomaly = configuration.anomaly
+        guard AnomalyConfiguration.detectors.contains(anomaly.detector) else {
+            throw ConfigurationError(
+                key: "anomaly.detector", reason: "expected \(AnomalyConfiguration.detectors.joined(separator: ", "))")
+        }
+        guard anomaly.detector != "unsupervised" else { return nil }
+        let path = AnomalyModelFile.path(configuration)
+        guard anomaly.detector == "classifier" || FileManager.default.fileExists(atPath: path) else { return nil }
+        do {
+            return try AnomalyModelFile.load(path: path)
+        } catch {
+            throw ConfigurationError(
+                key: "anomaly.model",
+                reason: "\(error) (train one with: onecall train --csv FILE --out \(path), or set anomaly.detector)")
+        }
     }
 
     /// Runs until a shutdown signal or cancellation. `onReady` is called once every listener is bound.
@@ -176,6 +210,7 @@ public struct OneCallServer: Sendable {
             ) { library.reloadIfChanged() })
         if let dispatcher = workflow.dispatcher { services.append(dispatcher) }
         services.append(workflow.agent)
+        if let anomaly { services.append(anomaly) }
 
         let listener = MQTTListener(broker: broker, configuration: configuration.mqtt)
         let mqttPort = try await listener.bind()
@@ -201,7 +236,7 @@ public struct OneCallServer: Sendable {
             metrics: { [telemetryWriter, registry, events, workflow] in
                 Self.metrics(
                     writer: telemetryWriter, pipeline: pipeline, registry: registry, events: events, shadows: shadows)
-                    + Self.metrics(workflow)
+                    + Self.metrics(workflow) + Self.metrics(anomaly)
             }, clock: clock,
             workflow: WorkflowAPI(
                 tickets: workflow.tickets, tools: workflow.tools, library: workflow.library,
@@ -284,6 +319,22 @@ public struct OneCallServer: Sendable {
         } catch {
             throw ConfigurationError(key: "devices.file", reason: "\(error)")
         }
+    }
+
+    private static func metrics(_ anomaly: AnomalyService?) -> [Metric] {
+        guard let anomaly else { return [] }
+        let a = anomaly.currentStatistics
+        return [
+            Metric(name: "anomaly_readings_scored_total", value: Double(a.readingsScored), help: "readings scored"),
+            Metric(name: "anomaly_abnormal_readings_total", value: Double(a.abnormalReadings)),
+            Metric(name: "anomaly_unreadable_readings_total", value: Double(a.unreadable)),
+            Metric(name: "anomaly_crossings_total", value: Double(a.crossings), help: "abnormal shares that crossed"),
+            Metric(name: "anomaly_events_total", value: Double(a.eventsRaised), help: "anomaly events raised"),
+            Metric(name: "anomaly_events_suppressed_total", value: Double(a.eventsSuppressed)),
+            Metric(name: "anomaly_failures_total", value: Double(a.failures)),
+            Metric(name: "anomaly_devices", value: Double(a.devices), isGauge: true),
+            Metric(name: "anomaly_devices_evicted_total", value: Double(a.evictedDevices)),
+        ]
     }
 
     private static func metrics(_ workflow: WorkflowServices) -> [Metric] {

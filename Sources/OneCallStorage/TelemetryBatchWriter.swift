@@ -53,15 +53,18 @@ public final class TelemetryBatchWriter: Sendable {
     private let store: any TelemetryStore
     private let state = Mutex(State())
     private let onError: @Sendable (any Error) -> Void
+    private let onWritten: @Sendable () -> Void
 
-    /// Creates a writer for `store`; `onError` hears of each failed write (to log it).
+    /// Creates a writer for `store`; `onError` hears of each failed write (to log it), `onWritten`
+    /// of each batch committed (to wake whoever reads new readings from the store).
     public init(
         store: any TelemetryStore, configuration: Configuration = Configuration(),
-        onError: @escaping @Sendable (any Error) -> Void = { _ in }
+        onError: @escaping @Sendable (any Error) -> Void = { _ in }, onWritten: @escaping @Sendable () -> Void = {}
     ) {
         self.store = store
         self.configuration = configuration
         self.onError = onError
+        self.onWritten = onWritten
     }
 
     /// The counters and the current queue length.
@@ -147,6 +150,7 @@ public final class TelemetryBatchWriter: Sendable {
                     return Array(state.producers.values)
                 }
                 for producer in producers { producer.resume() }
+                if !readings.isEmpty { onWritten() }
             } catch {
                 failures += 1
                 onError(error)

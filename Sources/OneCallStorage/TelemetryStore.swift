@@ -54,6 +54,9 @@ public protocol TelemetryStore: Sendable {
     /// Readings stored after `sequence`, in the order they were stored, at most `limit`.
     func readings(after sequence: Int64, limit: Int) async throws -> [TelemetryRecord]
 
+    /// The sequence number of the newest stored reading (0 when there is none).
+    func latestSequence() async throws -> Int64
+
     /// Downsampled series of one numeric field; buckets with no numeric value are left out.
     func aggregate(_ aggregation: TelemetryAggregation) async throws -> [TelemetryBucket]
 

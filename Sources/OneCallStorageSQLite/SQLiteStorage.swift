@@ -252,6 +252,10 @@ extension SQLiteStorage: TelemetryStore {
         }
     }
 
+    public func latestSequence() async throws -> Int64 {
+        try await writer.read { db in try Int64.fetchOne(db, sql: "SELECT max(sequence) FROM telemetry") ?? 0 }
+    }
+
     public func readingCount(deviceID: String?) async throws -> Int {
         try await writer.read { db in
             if let deviceID {

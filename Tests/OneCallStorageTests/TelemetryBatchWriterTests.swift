@@ -30,6 +30,7 @@ final class FlakyStore: TelemetryStore {
     func aggregate(_ aggregation: TelemetryAggregation) async throws -> [TelemetryBucket] {
         try await base.aggregate(aggregation)
     }
+    func latestSequence() async throws -> Int64 { try await base.latestSequence() }
     func readingCount(deviceID: String?) async throws -> Int { try await base.readingCount(deviceID: deviceID) }
     func deleteReadings(before timestamp: Double, notAfter sequence: Int64?) async throws -> Int {
         try await base.deleteReadings(before: timestamp, notAfter: sequence)
