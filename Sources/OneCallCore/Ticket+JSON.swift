@@ -55,8 +55,27 @@ extension CallRequest {
         [
             "id": .string(id), "ticket_id": .string(ticketID), "action_id": .int(actionID),
             "device_id": .string(deviceID), "contact_name": contactName.map(JSONValue.string) ?? .null,
-            "contact": contact.map(JSONValue.string) ?? .null, "message": .string(message), "status": .string(status),
-            "created_at": Ticket.time(createdAt),
+            "contact": contact.map(JSONValue.string) ?? .null, "message": .string(message),
+            "status": .string(status.rawValue), "created_at": Ticket.time(createdAt),
+            "attempts": .int(Int64(attempts)), "next_attempt_at": nextAttemptAt.map(Ticket.time) ?? .null,
+            "roster": roster.map(JSONValue.string) ?? .null, "outcome": outcome.map(JSONValue.string) ?? .null,
+            "updated_at": Ticket.time(updatedAt),
+        ]
+    }
+}
+
+extension CallAttempt {
+    /// The attempt as the API shows it.
+    public var json: JSONObject {
+        [
+            "call_id": .string(callID), "ticket_id": .string(ticketID), "attempt": .int(Int64(number)),
+            "operator_index": .int(Int64(operatorIndex)), "operator": operatorName.map(JSONValue.string) ?? .null,
+            "destination": .string(destination), "provider": .string(provider),
+            "started_at": Ticket.time(startedAt), "answered_at": answeredAt.map(Ticket.time) ?? .null,
+            "ended_at": Ticket.time(endedAt), "duration_seconds": .double((duration * 1000).rounded() / 1000),
+            "outcome": .string(outcome.rawValue), "digits": .string(digits),
+            "detail": detail.map(JSONValue.string) ?? .null,
+            "transcript": .array(transcript.map(JSONValue.string)),
         ]
     }
 }

@@ -146,25 +146,66 @@ public struct TicketAction: Sendable, Hashable {
     }
 }
 
-/// A request to phone a person about a ticket, recorded for the contact center (or, without one,
-/// by the local voice provider, which keeps what would have been said).
+/// A request to phone a person about a ticket, recorded for the contact center, which places it,
+/// retries it and escalates it along the site's roster until someone acknowledges.
 public struct CallRequest: Sendable, Hashable {
+    /// Where a call request stands.
+    public enum Status: String, Sendable, Hashable, CaseIterable {
+        /// Recorded, not placed yet.
+        case requested
+        /// An attempt is ringing or running its flow.
+        case calling
+        /// An attempt went unacknowledged; the next one is due at `nextAttemptAt`.
+        case waiting
+        /// The operator pressed snooze; the next attempt is due at `nextAttemptAt`.
+        case snoozed
+        /// A person acknowledged the ticket on the phone.
+        case acknowledged
+        /// A person resolved the ticket on the phone.
+        case resolved
+        /// The ticket was acknowledged or resolved elsewhere before anyone answered.
+        case cancelled
+        /// Every operator of every round was tried and nobody acknowledged.
+        case exhausted
+        /// The call could not be placed at all (no roster, no number, no voice provider).
+        case failed
+
+        /// Whether the call is over: no further attempt will be made.
+        public var isFinal: Bool {
+            switch self {
+            case .requested, .calling, .waiting, .snoozed: return false
+            case .acknowledged, .resolved, .cancelled, .exhausted, .failed: return true
+            }
+        }
+    }
+
     public var id: String
     public var ticketID: String
     /// The action that asked for the call: one call per action, ever.
     public var actionID: Int64
     public var deviceID: String
-    /// Who to call and how to reach them, from the device registry (site owner and contact).
+    /// Who to call and how to reach them, from the device registry (site owner and contact); the
+    /// roster, when one matches the device, takes precedence.
     public var contactName: String?
     public var contact: String?
     /// What the call says.
     public var message: String
-    public var status: String
+    public var status: Status
     public var createdAt: Double
+    /// How many attempts were placed.
+    public var attempts: Int
+    /// When the next attempt is due (`nil` once the call is over).
+    public var nextAttemptAt: Double?
+    /// The roster the call escalates along, once chosen.
+    public var roster: String?
+    /// Why the call ended the way it did, in words.
+    public var outcome: String?
+    public var updatedAt: Double
 
     public init(
         id: String, ticketID: String, actionID: Int64, deviceID: String, contactName: String?, contact: String?,
-        message: String, status: String = "requested", createdAt: Double
+        message: String, status: Status = .requested, createdAt: Double, attempts: Int = 0,
+        nextAttemptAt: Double? = nil, roster: String? = nil, outcome: String? = nil, updatedAt: Double? = nil
     ) {
         self.id = id
         self.ticketID = ticketID
@@ -175,5 +216,81 @@ public struct CallRequest: Sendable, Hashable {
         self.message = message
         self.status = status
         self.createdAt = createdAt
+        self.attempts = attempts
+        self.nextAttemptAt = nextAttemptAt ?? (status == .requested ? createdAt : nil)
+        self.roster = roster
+        self.outcome = outcome
+        self.updatedAt = updatedAt ?? createdAt
     }
+}
+
+/// One phone call placed for a ``CallRequest``: who was called, when, what happened and which
+/// keys they pressed.
+public struct CallAttempt: Sendable, Hashable {
+    /// How an attempt ended.
+    public enum Outcome: String, Sendable, Hashable, CaseIterable {
+        /// Answered, and the person acknowledged the ticket.
+        case acknowledged
+        /// Answered, and the person resolved the ticket.
+        case resolved
+        /// Answered, and the person asked to be called again later.
+        case snoozed
+        /// Answered, but no key (or no valid key) was pressed.
+        case answered
+        /// Rang out, or the callee was unavailable.
+        case noAnswer = "no_answer"
+        case busy
+        /// Refused with another final status.
+        case rejected
+        /// Not placed or broken off: transport or provider failure.
+        case failed
+
+        /// Whether a person took responsibility for the ticket on this attempt.
+        public var closesCall: Bool { self == .acknowledged || self == .resolved }
+    }
+
+    public var callID: String
+    public var ticketID: String
+    /// 1 for the first attempt of the call, then 2, 3, …
+    public var number: Int
+    /// The operator's place in the roster, their name and the number or address dialled.
+    public var operatorIndex: Int
+    public var operatorName: String?
+    public var destination: String
+    /// The voice provider that placed it (`sip`, `local`).
+    public var provider: String
+    public var startedAt: Double
+    public var answeredAt: Double?
+    public var endedAt: Double
+    public var outcome: Outcome
+    /// Every key pressed, in order.
+    public var digits: String
+    /// The provider's word on a failure (`486 Busy Here`), or the flow's ending.
+    public var detail: String?
+    /// What was said and pressed, line by line.
+    public var transcript: [String]
+
+    public init(
+        callID: String, ticketID: String, number: Int, operatorIndex: Int, operatorName: String?,
+        destination: String, provider: String, startedAt: Double, answeredAt: Double?, endedAt: Double,
+        outcome: Outcome, digits: String = "", detail: String? = nil, transcript: [String] = []
+    ) {
+        self.callID = callID
+        self.ticketID = ticketID
+        self.number = number
+        self.operatorIndex = operatorIndex
+        self.operatorName = operatorName
+        self.destination = destination
+        self.provider = provider
+        self.startedAt = startedAt
+        self.answeredAt = answeredAt
+        self.endedAt = endedAt
+        self.outcome = outcome
+        self.digits = digits
+        self.detail = detail
+        self.transcript = transcript
+    }
+
+    /// Seconds from dialling to hanging up.
+    public var duration: Double { max(0, endedAt - startedAt) }
 }

@@ -1,4 +1,5 @@
 import OneCallAgent
+import OneCallCore
 import OneCallKnowledge
 import OneCallStorage
 
@@ -14,13 +15,20 @@ public struct WorkflowAPI: Sendable {
     public var wake: @Sendable () -> Void
     /// Knowledge search (BM25, fused with semantic ranks when configured).
     public var search: @Sendable (String, Int) async -> [KnowledgeHit]
+    /// Every call's attempts.
+    public var calls: (any CallStore)?
+    /// The contact center's definitions and provider, as the API shows them; `nil` without one.
+    public var contactCenter: (@Sendable () -> JSONObject)?
 
     public init(
         tickets: any TicketStore, tools: any ToolProvider, library: KnowledgeLibrary, planner: RunbookPlanner,
         mcp: MCPToolServer, wake: @escaping @Sendable () -> Void,
-        search: @escaping @Sendable (String, Int) async -> [KnowledgeHit]
+        search: @escaping @Sendable (String, Int) async -> [KnowledgeHit], calls: (any CallStore)? = nil,
+        contactCenter: (@Sendable () -> JSONObject)? = nil
     ) {
         self.search = search
+        self.calls = calls
+        self.contactCenter = contactCenter
         self.tickets = tickets
         self.tools = tools
         self.library = library

@@ -48,8 +48,11 @@ struct WorkflowRoutes: Sendable {
                 throw APIError.notFound("no ticket \(id)")
             }
             var object = ticket.json
-            object["calls"] = .array(
-                try await workflow.tickets.calls(ticketID: id, limit: 100).map { .object($0.json) })
+            var calls: [JSONValue] = []
+            for call in try await workflow.tickets.calls(ticketID: id, limit: 100) {
+                calls.append(.object(try await Self.callJSON(call, store: workflow.calls)))
+            }
+            object["calls"] = .array(calls)
             return JSONResponse.make(.object(object))
         }
         for (path, status) in [("acknowledge", Ticket.Status.acknowledged), ("resolve", .resolved)] {
@@ -86,6 +89,28 @@ struct WorkflowRoutes: Sendable {
                 limit: try APIRoutes.integer(request, "limit", default: 100, range: 1...10_000))
             return JSONResponse.make(["calls": .array(calls.map { .object($0.json) })])
         }
+        api.get("calls/:id") { _, context -> Response in
+            let id = try context.parameters.require("id")
+            guard let store = workflow.calls, let call = try await store.call(id: id) else {
+                throw APIError.notFound("no call \(id)")
+            }
+            return JSONResponse.make(.object(try await Self.callJSON(call, store: store)))
+        }
+        api.get("contact-center") { _, _ -> Response in
+            guard let overview = workflow.contactCenter else {
+                throw APIError.notFound("the contact center is not enabled (contact_center.enabled)")
+            }
+            return JSONResponse.make(.object(overview()))
+        }
+    }
+
+    /// A call with its attempts: who was called, when, what happened, which keys were pressed.
+    static func callJSON(_ call: CallRequest, store: (any CallStore)?) async throws -> JSONObject {
+        var object = call.json
+        if let store {
+            object["attempt_log"] = .array(try await store.callAttempts(callID: call.id).map { .object($0.json) })
+        }
+        return object
     }
 
     static func text(_ value: JSONValue?, name: String) throws -> String? {

@@ -369,12 +369,13 @@ extension SQLiteStorage: TicketStore {
                     try db.execute(
                         sql: """
                             INSERT OR IGNORE INTO calls (id, ticket_id, action_id, device_id, contact_name, contact,
-                                message, status, created_at)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                message, status, created_at, attempts, next_attempt_at, roster, outcome, updated_at)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                             """,
                         arguments: [
                             call.id, call.ticketID, call.actionID, call.deviceID, call.contactName, call.contact,
-                            call.message, call.status, call.createdAt,
+                            call.message, call.status.rawValue, call.createdAt, call.attempts, call.nextAttemptAt,
+                            call.roster, call.outcome, call.updatedAt,
                         ])
                 }
             case .retry(let error, let retryAt):
@@ -454,7 +455,7 @@ extension SQLiteStorage: TicketStore {
 
     public func calls(ticketID: String?, limit: Int) async throws -> [CallRequest] {
         try await writer.read { db in
-            let columns = "id, ticket_id, action_id, device_id, contact_name, contact, message, status, created_at"
+            let columns = Self.callColumns
             let rows: [Row]
             if let ticketID {
                 rows = try Row.fetchAll(
@@ -467,12 +468,7 @@ extension SQLiteStorage: TicketStore {
                     db, sql: "SELECT \(columns) FROM calls ORDER BY created_at DESC, rowid DESC LIMIT ?",
                     arguments: [max(0, limit)])
             }
-            return rows.map { row in
-                CallRequest(
-                    id: row["id"], ticketID: row["ticket_id"], actionID: row["action_id"], deviceID: row["device_id"],
-                    contactName: row["contact_name"], contact: row["contact"], message: row["message"],
-                    status: row["status"], createdAt: row["created_at"])
-            }
+            return rows.map(Self.call)
         }
     }
 }

@@ -122,6 +122,9 @@ public final class SQLiteStorage: Sendable {
         migrator.registerMigration("v2-tickets") { db in
             try db.execute(sql: SQLiteStorage.ticketSchema)
         }
+        migrator.registerMigration("v3-call-attempts") { db in
+            try db.execute(sql: SQLiteStorage.callSchema)
+        }
         return migrator
     }
 }
