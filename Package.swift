@@ -119,6 +119,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "OneCallContactCenter",
+            dependencies: [
+                "OneCallCore",
+                "OneCallStorage",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "OneCallMail",
             dependencies: [
                 "OneCallCore",
@@ -157,6 +167,7 @@ let package = Package(
                 "OneCallAnomaly",
                 "OneCallKnowledge",
                 "OneCallMail",
+                "OneCallContactCenter",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -239,6 +250,12 @@ let package = Package(
                 .product(name: "MCP", package: "swift-sdk"),
             ],
             exclude: ["Peers"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OneCallContactCenterTests",
+            dependencies: ["OneCallContactCenter", "OneCallCore", "OneCallStorage", "OneCallStorageSQLite"],
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

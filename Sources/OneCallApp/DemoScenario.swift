@@ -212,6 +212,7 @@ public struct DemoScenario: Service {
     private func followTickets() async {
         var seen: [String: Ticket] = [:]
         var calls: Set<String> = []
+        var attemptsShown: [String: (attempts: Int, final: Bool)] = [:]
         while !Task.isCancelled {
             guard (try? await Task.sleep(for: .milliseconds(250))) != nil else { return }
             let tickets = (try? await server.workflow.tickets.tickets(TicketQuery(limit: 50))) ?? []
@@ -242,13 +243,39 @@ public struct DemoScenario: Service {
                 }
                 seen[ticket.uniqueID] = ticket
             }
-            for call in (try? await server.workflow.tickets.calls(ticketID: nil, limit: 50)) ?? []
-            where calls.insert(call.id).inserted {
-                print(
-                    "demo: call requested to \(call.contactName ?? "the site operator") (\(call.contact ?? "no number")):"
-                        + " \"\(call.message)\"")
+            for call in (try? await server.workflow.tickets.calls(ticketID: nil, limit: 50)) ?? [] {
+                if calls.insert(call.id).inserted {
+                    print(
+                        "demo: call requested about \(call.deviceID) to \(call.contactName ?? "the site operator")"
+                            + " (\(call.contact ?? "no number"))")
+                }
+                await showAttempts(of: call, shown: &attemptsShown)
             }
         }
+    }
+
+    /// Prints the attempts of a call not shown yet (whom it rang, what was said, what was pressed),
+    /// then how the call ended.
+    private func showAttempts(of call: CallRequest, shown: inout [String: (attempts: Int, final: Bool)]) async {
+        var progress = shown[call.id] ?? (0, false)
+        if call.attempts > progress.attempts, let attempts = try? await server.storage.callAttempts(callID: call.id) {
+            for attempt in attempts.dropFirst(progress.attempts) {
+                print(
+                    "demo: call \(call.id.prefix(8)) attempt \(attempt.number) to \(attempt.operatorName ?? "?") "
+                        + "(\(attempt.destination)) by \(attempt.provider): \(attempt.outcome.rawValue)"
+                        + (attempt.digits.isEmpty ? "" : ", pressed \(attempt.digits)")
+                        + String(format: ", %.1f s", attempt.duration))
+                for line in attempt.transcript where line.hasPrefix("spoke:") || line.hasPrefix("input:") {
+                    print("demo:   \(line)")
+                }
+            }
+            progress.attempts = attempts.count
+        }
+        if call.status.isFinal && !progress.final && progress.attempts >= call.attempts {
+            print("demo: call \(call.id.prefix(8)) \(call.status.rawValue): \(call.outcome ?? "")")
+            progress.final = true
+        }
+        shown[call.id] = progress
     }
 
     private func show(_ last: [String: JSONValue]) async {

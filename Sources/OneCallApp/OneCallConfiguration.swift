@@ -52,6 +52,8 @@ public struct OneCallConfiguration: Sendable {
     public var workflow = WorkflowConfiguration()
     /// Scoring readings and raising anomaly events.
     public var anomaly = AnomalyConfiguration()
+    /// Placing calls: provider, definitions, SIP account.
+    public var contactCenter = ContactCenterConfiguration()
 
     /// The defaults.
     public init() {}
@@ -330,6 +332,49 @@ public struct OneCallConfiguration: Sendable {
         },
         Key(name: "anomaly.max_devices", kind: .int(1...10_000_000), help: "devices tracked at once") {
             $0.anomaly.maximumDevices = $1 as! Int
+        },
+        Key(name: "contact_center.enabled", kind: .bool, help: "place the calls that triage requests") {
+            $0.contactCenter.enabled = $1 as! Bool
+        },
+        Key(name: "contact_center.provider", kind: .string, help: "voice provider: local|sip") {
+            $0.contactCenter.provider = $1 as! String
+        },
+        Key(
+            name: "contact_center.directory", kind: .string,
+            help: "flows/, hours/, queues.json and rosters.json (default DATA_DIR/contact-center)"
+        ) { $0.contactCenter.directory = ($1 as! String) },
+        Key(name: "contact_center.max_concurrent_calls", kind: .int(1...1000), help: "calls placed at once") {
+            $0.contactCenter.maximumConcurrentCalls = $1 as! Int
+        },
+        Key(name: "contact_center.caller_id", kind: .string, help: "caller id when no queue names one (E.164)") {
+            $0.contactCenter.callerID = ($1 as! String)
+        },
+        Key(name: "contact_center.local.answer", kind: .string, help: "local provider: answer|busy|no_answer") {
+            $0.contactCenter.localAnswer = $1 as! String
+        },
+        Key(name: "contact_center.local.keys", kind: .string, help: "local provider: keys pressed, or none") {
+            $0.contactCenter.localKeys = $1 as! String
+        },
+        Key(name: "contact_center.local.transcripts", kind: .string, help: "local provider: transcript folder") {
+            $0.contactCenter.localTranscripts = ($1 as! String)
+        },
+        Key(name: "sip.proxy", kind: .string, help: "SIP trunk or PBX every request goes to, host:port") {
+            $0.contactCenter.sipProxy = ($1 as! String)
+        },
+        Key(name: "sip.domain", kind: .string, help: "SIP domain of the account") {
+            $0.contactCenter.sipDomain = ($1 as! String)
+        },
+        Key(name: "sip.username", kind: .string, help: "SIP digest user name") {
+            $0.contactCenter.sipUsername = ($1 as! String)
+        },
+        Key(name: "sip.password", kind: .string, help: "SIP digest password (secret)") {
+            $0.contactCenter.sipPassword = ($1 as! String)
+        },
+        Key(name: "sip.bind", kind: .string, help: "local SIP address, host:port (port 0: any)") {
+            $0.contactCenter.sipBind = $1 as! String
+        },
+        Key(name: "sip.register_expires", kind: .int(0...86_400), help: "REGISTER first, for this long (0: never)") {
+            $0.contactCenter.sipRegisterExpires = $1 as! Int
         },
     ]
 

@@ -6,6 +6,7 @@ import NIOPosix
 import OneCallAgent
 import OneCallAnomaly
 import OneCallBroker
+import OneCallContactCenter
 import OneCallCore
 import OneCallHTTP
 import OneCallRules
@@ -48,6 +49,8 @@ public struct OneCallServer: Sendable {
     let shadows: ShadowGateway
     /// Scores stored readings and raises anomaly events; `nil` when `anomaly.enabled` is false.
     let anomaly: AnomalyService?
+    /// Places the calls triage requests; `nil` when `contact_center.enabled` is false.
+    public let contactCenter: ContactCenterServices?
     private let logger: Logger
     private let clock: @Sendable () -> Double
     private let group = NIOLockedValueBox<ServiceGroup?>(nil)
@@ -110,6 +113,17 @@ public struct OneCallServer: Sendable {
             commander: { [broker, shadows] in
                 BrokerDeviceCommander(broker: broker, shadows: shadows, configuration: $0)
             }, runsActions: true, clock: clock, logger: logger)
+        if configuration.contactCenter.enabled {
+            let contactCenter = try ContactCenterServices(
+                configuration: configuration, storage: storage, clock: clock, logger: logger)
+            // A recorded call request is placed at once, not at the next poll.
+            workflow.dispatcher?.observe { _, outcome, _ in
+                if case .done(_, .some) = outcome { contactCenter.service.wake() }
+            }
+            self.contactCenter = contactCenter
+        } else {
+            self.contactCenter = nil
+        }
         if configuration.anomaly.enabled {
             var anomalyLogger = logger
             anomalyLogger[metadataKey: "component"] = "anomaly"
@@ -211,6 +225,7 @@ public struct OneCallServer: Sendable {
         if let dispatcher = workflow.dispatcher { services.append(dispatcher) }
         services.append(workflow.agent)
         if let anomaly { services.append(anomaly) }
+        if let contactCenter { services.append(contactCenter.service) }
 
         let listener = MQTTListener(broker: broker, configuration: configuration.mqtt)
         let mqttPort = try await listener.bind()
@@ -229,19 +244,28 @@ public struct OneCallServer: Sendable {
         }
         services.append(BrokerSystemTopics(broker: broker, interval: configuration.broker.systemTopicInterval))
         let workflow = self.workflow
+        let clock = self.clock
+        var overview: (@Sendable () -> JSONObject)?
+        if let contactCenter { overview = { contactCenter.overview(now: clock()) } }
+        let metrics: @Sendable () -> [Metric] = {
+            [telemetryWriter, registry, events, workflow, anomaly, contactCenter] in
+            var metrics = Self.metrics(
+                writer: telemetryWriter, pipeline: pipeline, registry: registry, events: events, shadows: shadows)
+            metrics += Self.metrics(workflow)
+            metrics += Self.metrics(anomaly)
+            metrics += Self.metrics(contactCenter)
+            return metrics
+        }
         let api = APIServices(
             broker: broker, devices: registry, telemetry: storage, events: events, shadows: shadows,
             rules: RuleTester(rules: rules.rules, clock: clock), noErrorCodes: Set(configuration.noErrorCodes),
             maximumBodySize: configuration.httpMaximumBodySize, apiToken: configuration.httpAPIToken,
-            metrics: { [telemetryWriter, registry, events, workflow] in
-                Self.metrics(
-                    writer: telemetryWriter, pipeline: pipeline, registry: registry, events: events, shadows: shadows)
-                    + Self.metrics(workflow) + Self.metrics(anomaly)
-            }, clock: clock,
+            metrics: metrics, clock: clock,
             workflow: WorkflowAPI(
                 tickets: workflow.tickets, tools: workflow.tools, library: workflow.library,
                 planner: workflow.planner.runbook, mcp: workflow.mcp, wake: { workflow.dispatcher?.wake() },
-                search: { await workflow.search($0, limit: $1) }))
+                search: { await workflow.search($0, limit: $1) }, calls: storage,
+                contactCenter: overview))
         let http = HTTPServer.makeService(configuration: configuration.http, services: api, logger: logger) {
             [logger, tlsPort, webSocketPort] httpPort in
             let endpoints = OneCallEndpoints(
@@ -319,6 +343,24 @@ public struct OneCallServer: Sendable {
         } catch {
             throw ConfigurationError(key: "devices.file", reason: "\(error)")
         }
+    }
+
+    private static func metrics(_ contactCenter: ContactCenterServices?) -> [Metric] {
+        guard let contactCenter else { return [] }
+        let c = contactCenter.service.statistics
+        return [
+            Metric(name: "call_attempts_total", value: Double(c.attempts), help: "calls placed"),
+            Metric(name: "call_acknowledged_total", value: Double(c.acknowledged), help: "attempts acknowledged"),
+            Metric(name: "call_resolved_total", value: Double(c.resolved), help: "attempts that resolved the ticket"),
+            Metric(name: "call_snoozed_total", value: Double(c.snoozed), help: "attempts snoozed"),
+            Metric(
+                name: "call_unanswered_total", value: Double(c.unanswered),
+                help: "attempts not answered, busy, refused, or answered without a key"),
+            Metric(name: "call_failed_total", value: Double(c.failed), help: "attempts the provider could not place"),
+            Metric(name: "call_exhausted_total", value: Double(c.exhausted), help: "calls nobody acknowledged"),
+            Metric(name: "call_cancelled_total", value: Double(c.cancelled), help: "calls ended by the ticket"),
+            Metric(name: "calls_active", value: Double(c.active), isGauge: true, help: "calls being placed now"),
+        ]
     }
 
     private static func metrics(_ anomaly: AnomalyService?) -> [Metric] {

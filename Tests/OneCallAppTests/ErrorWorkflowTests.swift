@@ -46,6 +46,8 @@ struct ErrorWorkflowTests {
         try configuration.set("smtp.security", "none")
         try configuration.set("smtp.to", "ops@example.com")
         try configuration.set("smtp.from", "onecall@example.com")
+        // Nobody answers the phone here: the tickets stay open for the operator's REST calls below.
+        try configuration.set("contact_center.local.answer", "no_answer")
         return configuration
     }
 
@@ -123,6 +125,19 @@ struct ErrorWorkflowTests {
             let calls = try await request("GET", "\(api)/calls").body["calls"]?.arrayValue ?? []
             #expect(calls.count == 2)
             #expect(Set(calls.compactMap { $0["contact"]?.stringValue }) == ["+15550103", "+15550104"])
+            // Each was placed at once, rang out, and waits to be tried again.
+            for call in calls {
+                let id = try #require(call["id"]?.stringValue)
+                var shown = try await request("GET", "\(api)/calls/\(id)")
+                for _ in 0..<100 where shown.body["status"] != "waiting" {
+                    try await Task.sleep(for: .milliseconds(50))
+                    shown = try await request("GET", "\(api)/calls/\(id)")
+                }
+                #expect(shown.body["status"] == "waiting", "\(shown.body)")
+                let first = shown.body["attempt_log"]?.arrayValue?.first
+                #expect(first?["outcome"] == "no_answer", "\(shown.body)")
+                #expect(first?["provider"] == "local")
+            }
 
             // clear_fault: the command on the device's topic and the desired state on its shadow.
             #expect(sub.wait(timeout: 10) == 0)

@@ -89,7 +89,12 @@ import Testing
         }
         #expect(result.stdout.contains("E2 (low_pressure): log_ticket, clear_fault"), "\(result.stdout)")
         #expect(result.stdout.contains("E3 (compressor_failure): log_ticket, call_operator"), "\(result.stdout)")
-        #expect(result.stdout.contains("call requested to Customer 3"), "\(result.stdout)")
+        // The E3 call is placed by the local provider, speaks the ticket, and key 1 acknowledges it.
+        #expect(result.stdout.contains("call requested about aircon_3 to Customer 3"), "\(result.stdout)")
+        #expect(
+            result.stdout.contains("attempt 1 to Customer 3 (+11234567892) by local: acknowledged, pressed 1"),
+            "\(result.stdout)")
+        #expect(result.stdout.contains("spoke: This is OneCall"), "\(result.stdout)")
         #expect(result.stdout.contains("aircon_2 reports no error again"), "\(result.stdout)")
         #expect(result.stdout.contains("counts 2 occurrences"), "\(result.stdout)")
     }
