@@ -180,6 +180,7 @@ let package = Package(
                 "OneCallApp",
                 "OneCallAgent",
                 "OneCallAnomaly",
+                "OneCallContactCenter",
                 "OneCallKnowledge",
                 "OneCallMail",
                 "OneCallSimulator",
