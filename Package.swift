@@ -129,6 +129,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "OneCallSIP",
+            dependencies: [
+                "OneCallCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "OneCallMail",
             dependencies: [
                 "OneCallCore",
@@ -168,6 +179,7 @@ let package = Package(
                 "OneCallKnowledge",
                 "OneCallMail",
                 "OneCallContactCenter",
+                "OneCallSIP",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -257,6 +269,16 @@ let package = Package(
             name: "OneCallContactCenterTests",
             dependencies: ["OneCallContactCenter", "OneCallCore", "OneCallStorage", "OneCallStorageSQLite"],
             resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OneCallSIPTests",
+            dependencies: [
+                "OneCallSIP", "OneCallCore", "OneCallContactCenter", "OneCallApp", "OneCallMQTT", "OneCallSimulator",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["Peers"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -19,7 +19,8 @@ public struct ContactCenterConfiguration: Sendable, Hashable {
     public var localKeys = "1"
     /// Where the local provider writes transcripts; by default `calls` in the data directory.
     public var localTranscripts: String?
-    /// The SIP proxy or trunk every request goes to, `host:port`.
+    /// The SIP proxy or trunk every request goes to, `host:port`; without one, each call goes to
+    /// its SIP URI's address (an IP literal), and E.164 numbers need a proxy.
     public var sipProxy: String?
     /// The SIP domain of the account (the host part of From and of E.164 destinations).
     public var sipDomain: String?
@@ -27,7 +28,12 @@ public struct ContactCenterConfiguration: Sendable, Hashable {
     /// A secret: never logged.
     public var sipPassword: String?
     /// The local address the user agent binds, `host:port` (port 0 = any).
-    public var sipBind = "0.0.0.0:0"
+    public var sipBind = "127.0.0.1:0"
+    /// The address written in Via, Contact and SDP when the bound one is not reachable (`0.0.0.0`,
+    /// a static NAT).
+    public var sipAdvertisedHost: String?
+    /// espeak-ng's voice for the prompts.
+    public var voice = "en-us"
     /// The caller id presented when no queue names one, E.164.
     public var callerID: String?
     /// Registers with the proxy before calling, with this expiry in seconds (0 = no REGISTER).

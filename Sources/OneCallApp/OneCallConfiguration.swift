@@ -373,6 +373,12 @@ public struct OneCallConfiguration: Sendable {
         Key(name: "sip.bind", kind: .string, help: "local SIP address, host:port (port 0: any)") {
             $0.contactCenter.sipBind = $1 as! String
         },
+        Key(name: "sip.advertised_host", kind: .string, help: "address in Via, Contact and SDP (NAT, 0.0.0.0)") {
+            $0.contactCenter.sipAdvertisedHost = ($1 as! String)
+        },
+        Key(name: "contact_center.voice", kind: .string, help: "espeak-ng voice of the SIP prompts") {
+            $0.contactCenter.voice = $1 as! String
+        },
         Key(name: "sip.register_expires", kind: .int(0...86_400), help: "REGISTER first, for this long (0: never)") {
             $0.contactCenter.sipRegisterExpires = $1 as! Int
         },

@@ -225,7 +225,10 @@ public struct OneCallServer: Sendable {
         if let dispatcher = workflow.dispatcher { services.append(dispatcher) }
         services.append(workflow.agent)
         if let anomaly { services.append(anomaly) }
-        if let contactCenter { services.append(contactCenter.service) }
+        if let contactCenter {
+            services.append(contactCenter.providerService)
+            services.append(contactCenter.service)
+        }
 
         let listener = MQTTListener(broker: broker, configuration: configuration.mqtt)
         let mqttPort = try await listener.bind()

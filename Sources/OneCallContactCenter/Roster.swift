@@ -124,6 +124,6 @@ public struct Roster: Sendable, Hashable {
             retryAfterMinutes: try fields.int("retry_after_minutes", in: 0...1440) ?? 5,
             rounds: try fields.int("rounds", in: 1...10) ?? 2,
             snoozeMinutes: try fields.int("snooze_minutes", in: 1...1440) ?? 30,
-            ringTimeoutSeconds: try fields.int("ring_timeout_seconds", in: 5...300) ?? 30)
+            ringTimeoutSeconds: try fields.int("ring_timeout_seconds", in: 1...300) ?? 30)
     }
 }
