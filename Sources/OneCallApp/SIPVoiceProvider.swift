@@ -106,6 +106,8 @@ public struct SIPVoiceProvider: VoiceProvider {
         public func play(_ prompt: Prompt) async throws {
             let samples = try await speech(for: prompt)
             try await stream(samples, interruptible: false)
+            // As in Amazon Connect, keys pressed while a message plays are not input.
+            call.discardKeypresses()
         }
 
         /// Plays the prompt (a key pressed during it stops it and counts), then collects keys until
@@ -145,11 +147,42 @@ public struct SIPVoiceProvider: VoiceProvider {
             case .ssml(let ssml): text = SSMLText.plainText(ssml)
             }
             do {
-                return try await synthesizer.synthesize(text)
+                // Long texts (a ticket with many steps) are spoken in pieces the synthesizer takes.
+                var samples: [Int16] = []
+                for piece in Self.pieces(of: text, maximumLength: Self.pieceLength) {
+                    samples += try await synthesizer.synthesize(piece)
+                    guard samples.count < Self.maximumSamples else { break }
+                }
+                return samples
             } catch let error as SpeechError {
                 logger.debug("speech failed", metadata: ["speech.error": "\(error.debugDescription)"])
                 throw VoiceChannelError.failed(error.description)
             }
+        }
+
+        /// The longest text given to the synthesizer at once.
+        static let pieceLength = 2_000
+        /// The longest prompt spoken: ten minutes at 8 kHz.
+        static let maximumSamples = 8_000 * 600
+
+        /// `text` cut into pieces of at most `maximumLength` characters, at sentence ends where
+        /// there are any, else at spaces, else anywhere.
+        public static func pieces(of text: String, maximumLength: Int) -> [String] {
+            var pieces: [String] = []
+            var rest = Substring(text)
+            while rest.count > maximumLength {
+                let window = rest.prefix(maximumLength)
+                var cut =
+                    window.lastIndex(where: { ".!?;".contains($0) }).map { window.index(after: $0) }
+                    ?? window.lastIndex(of: " ") ?? window.endIndex
+                if cut == rest.startIndex { cut = window.endIndex }
+                let piece = rest[..<cut].trimmingCharacters(in: .whitespaces)
+                if !piece.isEmpty { pieces.append(piece) }
+                rest = rest[cut...]
+            }
+            let last = rest.trimmingCharacters(in: .whitespaces)
+            if !last.isEmpty { pieces.append(last) }
+            return pieces
         }
 
         private func stream(_ samples: [Int16], interruptible: Bool) async throws {

@@ -124,7 +124,25 @@ public final class ContactCenterService: Service {
     /// call; then records what happened.
     func advance(_ call: CallRequest) async {
         do {
-            let (attempt, progress) = try await step(call)
+            // A call may ring and talk for longer than its lease: renew it while the step runs, so
+            // that no other claim takes the call over and dials it a second time.
+            let (attempt, progress) = try await withThrowingTaskGroup(of: (CallAttempt?, CallProgress)?.self) {
+                group in
+                group.addTask { try await self.step(call) }
+                group.addTask {
+                    let interval = max(self.configuration.lease / 3, 0.01)
+                    while true {
+                        try await Task.sleep(for: .milliseconds(Int64(interval * 1000)))
+                        _ = try await self.calls.renewCallLease(
+                            callID: call.id, until: self.clock() + self.configuration.lease)
+                    }
+                }
+                defer { group.cancelAll() }
+                while let result = try await group.next() {
+                    if let result { return result }
+                }
+                throw CancellationError()
+            }
             try await calls.recordCallProgress(callID: call.id, attempt: attempt, progress: progress, at: clock())
             count(attempt, progress)
             logger.log(
@@ -168,9 +186,6 @@ extension ContactCenterService {
         case resolve
         case snooze
     }
-
-    /// Keys that mean a choice when the flow sets no `onecall_action` attribute.
-    static let keys: [String: Choice] = ["1": .acknowledge, "2": .resolve, "3": .snooze]
 
     /// Decides the call's next move and, when an attempt is due, places it.
     func step(_ call: CallRequest) async throws -> (CallAttempt?, CallProgress) {
@@ -327,17 +342,21 @@ extension ContactCenterService {
         case .stepLimit: attempt.detail = "the flow ran \(context.stepLimit) steps (a loop?)"
         case .failed(let why): attempt.detail = "the flow failed: \(why)"
         }
-        let choice =
-            run.attributes["onecall_action"].flatMap(Choice.init(rawValue:))
-            ?? run.lastInput.flatMap { Self.keys[$0] }
+        // The flow reports the operator's choice in an attribute (the built-in flow maps keys 1, 2
+        // and 3 to it); a key alone means nothing, since a site's flow may give keys other meanings.
+        let choice = run.attributes[EscalationPolicy.Outcome.actionAttribute].flatMap {
+            Choice(rawValue: $0.lowercased())
+        }
         let actor = "\(person.name) (phone)"
         switch choice {
         case .acknowledge:
-            attempt.outcome = .acknowledged
-            await setTicket(ticket, to: .acknowledged, by: actor, note: "acknowledged on call \(call.id)")
+            attempt.outcome =
+                await setTicket(ticket, to: .acknowledged, by: actor, note: "acknowledged on call \(call.id)")
+                ? .acknowledged : .answered
         case .resolve:
-            attempt.outcome = .resolved
-            await setTicket(ticket, to: .resolved, by: actor, note: "resolved on call \(call.id)")
+            attempt.outcome =
+                await setTicket(ticket, to: .resolved, by: actor, note: "resolved on call \(call.id)")
+                ? .resolved : .answered
         case .snooze:
             attempt.outcome = .snoozed
         case nil:
@@ -346,13 +365,17 @@ extension ContactCenterService {
         return attempt
     }
 
-    private func setTicket(_ ticket: Ticket, to status: Ticket.Status, by actor: String, note: String) async {
+    /// Applies the operator's choice to the ticket; false when the store refused it (the attempt
+    /// then counts as answered without a choice, and the escalation goes on).
+    private func setTicket(_ ticket: Ticket, to status: Ticket.Status, by actor: String, note: String) async -> Bool {
         do {
             _ = try await tickets.setStatus(ticketID: ticket.uniqueID, to: status, by: actor, note: note, at: clock())
+            return true
         } catch {
             logger.warning(
                 "cannot change the ticket from the call",
                 metadata: ["ticket.id": "\(ticket.uniqueID)", "status": "\(status.rawValue)", "error": "\(error)"])
+            return false
         }
     }
 

@@ -179,7 +179,7 @@ public struct ContactFlowRunner: Sendable {
                     ContactFlowAction.noMatchingError, from: action, session: &session,
                     "no hours of operation '\(resolved ?? "(queue)")'")
             }
-            let open = hours.isOpen(at: session.context.now)
+            let open = hours.isOpen(at: session.context.clock())
             session.record(action.identifier, .hours, "\(hours.name): \(open ? "open" : "closed")")
             if let target = transitions.branch(for: open ? "True" : "False") { return .next(target) }
             return error(

@@ -24,6 +24,7 @@ public enum DTMFInfoBody {
     /// A key written as itself (`1`, `*`, `#`, `A`) or as its event code (`10` for `*`, `11` for `#`).
     private static func key(_ text: Substring) -> Character? {
         if text.count == 1, let character = text.first {
+            guard character.isASCII else { return nil }
             let upper = Character(character.uppercased())
             return "0123456789*#ABCD".contains(upper) ? upper : nil
         }

@@ -17,9 +17,14 @@ final class RTPReceiveHandler: ChannelInboundHandler {
         self.eventPayloadTypes = [offeredEventPayloadType]
     }
 
-    /// Also accepts events with the payload type the answer gave them.
-    func acceptEvents(payloadType: UInt8?) {
+    /// The far end's address from the answer: events count only once the call is answered, and
+    /// only from that host (RTP from anyone else who reaches the port is dropped).
+    private var remoteHost: String?
+
+    /// Accepts events from the answer's host, also with the payload type the answer gave them.
+    func acceptEvents(payloadType: UInt8?, from remote: SocketAddress) {
         if let payloadType { eventPayloadTypes.insert(payloadType) }
+        remoteHost = remote.ipAddress
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -27,6 +32,10 @@ final class RTPReceiveHandler: ChannelInboundHandler {
         guard envelope.data.readableBytes <= RTPPacket.maximumSize,
             let packet = try? RTPPacket(decoding: envelope.data.readableBytesView)
         else {
+            counters.update { $0.rtpPacketsDropped += 1 }
+            return
+        }
+        guard let remoteHost, envelope.remoteAddress.ipAddress == remoteHost else {
             counters.update { $0.rtpPacketsDropped += 1 }
             return
         }

@@ -81,10 +81,8 @@ final class RTPSession: Sendable {
         let receiver = self.receiver
         let eventLoop = channel.eventLoop
         let begin: @Sendable (SocketAddress) -> Void = { address in
+            receiver.value.acceptEvents(payloadType: media.telephoneEventPayloadType, from: address)
             sender.value.start(remote: address, codec: media.codec, payloadType: media.payloadType)
-        }
-        eventLoop.execute {
-            receiver.value.acceptEvents(payloadType: media.telephoneEventPayloadType)
         }
         if let address = try? SocketAddress(ipAddress: media.remoteAddress, port: media.remotePort) {
             eventLoop.execute { begin(address) }
@@ -92,7 +90,13 @@ final class RTPSession: Sendable {
         }
         NIOThreadPool.singleton.runIfActive(eventLoop: eventLoop) {
             try SocketAddress.makeAddressResolvingHost(media.remoteAddress, port: media.remotePort)
-        }.whenSuccess { address in begin(address) }
+        }.whenComplete { result in
+            switch result {
+            case .success(let address): begin(address)
+            // No media address: end the prompts now rather than let them wait for a clock that never starts.
+            case .failure: sender.value.stop()
+            }
+        }
     }
 
     /// Plays samples (8 kHz linear) and returns when they have been sent, a key interrupted them

@@ -44,6 +44,15 @@ public actor SIPUserAgent {
     private var channel: (any Channel)?
     private var proxyAddress: SocketAddress?
     private var reader: Task<Void, Never>?
+    /// Reads the socket's datagrams (a bounded stream of their own, so that a flood of datagrams
+    /// can never crowd out the timers and control events on `input`).
+    private var datagramReader: Task<Void, Never>?
+    private var datagramInput: AsyncStream<Input>.Continuation?
+    /// The start in progress, which concurrent callers of `start()` wait for.
+    private var starting: Task<Void, any Error>?
+
+    /// Datagrams waiting to be processed at most; more are dropped and counted.
+    static let datagramBacklog = 256
     private var input: AsyncStream<Input>.Continuation?
     private var calls: [String: CallRecord] = [:]
     private var registrations: [String: RegistrationRecord] = [:]
@@ -79,6 +88,25 @@ public actor SIPUserAgent {
     /// already running; throws ``SIPError`` for an invalid configuration or a socket that cannot be bound.
     public func start() async throws(SIPError) {
         guard channel == nil else { return }
+        let task: Task<Void, any Error>
+        if let starting {
+            task = starting
+        } else {
+            task = Task { try await self.bindAndRead() }
+            starting = task
+        }
+        defer { starting = nil }
+        do {
+            try await task.value
+        } catch let error as SIPError {
+            throw error
+        } catch {
+            throw SIPError(.transportFailed, "the agent did not start", detail: "\(error)")
+        }
+    }
+
+    private func bindAndRead() async throws(SIPError) {
+        guard channel == nil else { return }
         try configuration.validate()
         let host = configuration.proxyHost
         let port = configuration.proxyPort
@@ -96,7 +124,9 @@ public actor SIPUserAgent {
                 throw SIPError(.transportFailed, "cannot resolve the outbound proxy", detail: "\(host): \(error)")
             }
         }
-        let (stream, continuation) = AsyncStream.makeStream(of: Input.self, bufferingPolicy: .bufferingOldest(4_096))
+        let (stream, continuation) = AsyncStream.makeStream(of: Input.self, bufferingPolicy: .unbounded)
+        let (datagrams, datagramContinuation) = AsyncStream.makeStream(
+            of: Input.self, bufferingPolicy: .bufferingOldest(Self.datagramBacklog))
         let counters = self.counters
         let maximumSize = configuration.limits.maximumMessageSize
         let bootstrap = DatagramBootstrap(group: group)
@@ -104,21 +134,26 @@ public actor SIPUserAgent {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
-                        SIPDatagramHandler(input: continuation, maximumSize: maximumSize, counters: counters))
+                        SIPDatagramHandler(input: datagramContinuation, maximumSize: maximumSize, counters: counters))
                 }
             }
         do {
             channel = try await bootstrap.bind(host: configuration.localHost, port: configuration.localPort).get()
         } catch {
             continuation.finish()
+            datagramContinuation.finish()
             throw SIPError(
                 .transportFailed, "cannot bind the SIP socket",
                 detail: "\(configuration.localHost):\(configuration.localPort): \(error)")
         }
         proxyAddress = proxy
         input = continuation
+        datagramInput = datagramContinuation
         reader = Task {
             for await item in stream { self.process(item) }
+        }
+        datagramReader = Task {
+            for await item in datagrams { self.process(item) }
         }
         logger.debug(
             "sip agent started",
@@ -142,16 +177,21 @@ public actor SIPUserAgent {
         try? await channel.close()
         input?.finish()
         input = nil
+        datagramInput?.finish()
+        datagramInput = nil
         await reader?.value
+        await datagramReader?.value
         reader = nil
+        datagramReader = nil
         logger.debug("sip agent stopped")
     }
 
     // MARK: Dialing
 
     /// Places a call to `destination` and returns once it is answered, refused, unanswered after
-    /// `ringTimeout`, or failed. `callerID` (a user part such as `+15551230000`) replaces the
-    /// configured From user. Cancelling the task sends CANCEL and returns
+    /// `ringTimeout`, or failed. `callerID` (a user part such as `+15551230000`) is asserted in
+    /// `P-Asserted-Identity` (RFC 3325); From stays the account's, which a PBX matches its endpoint
+    /// by. Cancelling the task sends CANCEL and returns
     /// ``SIPDialOutcome/failed(_:)`` with ``SIPError/Code/cancelled``.
     public func dial(_ destination: SIPURI, ringTimeout: Duration, callerID: String? = nil) async -> SIPDialOutcome {
         guard channel != nil else { return .failed(SIPError(.notRunning, "the agent is not started")) }
@@ -182,7 +222,7 @@ public actor SIPUserAgent {
         let endpoint = makeEndpoint(port: localPort)
         let from = SIPNameAddress(
             displayName: configuration.displayName,
-            uri: SIPURI(user: callerID ?? configuration.effectiveFromUser, host: configuration.domain),
+            uri: SIPURI(user: configuration.effectiveFromUser, host: configuration.domain),
             parameters: SIPParameters([.init(name: "tag", value: SIPSyntax.randomHex(byteCount: 8, using: &random))]))
         let offer = SessionDescription.audioOffer(
             address: configuration.contactHost, port: session.localPort,
@@ -190,7 +230,14 @@ public actor SIPUserAgent {
         let settings = SIPCallStateMachine.Settings(
             endpoint: endpoint, callID: callID, from: from, to: SIPNameAddress(uri: destination),
             requestURI: destination,
-            offer: offer, ringTimeout: ringTimeout)
+            offer: offer, ringTimeout: ringTimeout,
+            extraHeaders: callerID.map {
+                [
+                    .init(
+                        name: "P-Asserted-Identity",
+                        value: SIPNameAddress(uri: SIPURI(user: $0, host: configuration.domain)).description)
+                ]
+            } ?? [])
         calls[callID] = CallRecord(machine: SIPCallStateMachine(settings: settings), session: session)
         counters.update { $0.callsPlaced += 1 }
         logger.debug("sip dialing", metadata: ["sip.call_id": "\(callID)"])

@@ -176,7 +176,8 @@ public struct SessionDescription: Sendable, Hashable {
             case "m":
                 let parts = value.split(separator: " ")
                 guard parts.count >= 3,
-                    let port = SIPSyntax.decimal(parts[1].split(separator: "/")[0], maximumDigits: 5),
+                    let port = SIPSyntax.decimal(
+                        parts[1].split(separator: "/", omittingEmptySubsequences: false)[0], maximumDigits: 5),
                     port <= 65535
                 else { throw SIPError(.malformed, "bad m= line") }
                 media.append(
@@ -208,6 +209,8 @@ public struct SessionDescription: Sendable, Hashable {
             throw SIPError(.malformed, "bad c= line")
         }
         // A multicast address may carry /ttl; unicast is what calls use.
-        return String(parts[2].split(separator: "/")[0])
+        let address = parts[2].split(separator: "/", omittingEmptySubsequences: false)[0]
+        guard !address.isEmpty else { throw SIPError(.malformed, "bad c= line") }
+        return String(address)
     }
 }

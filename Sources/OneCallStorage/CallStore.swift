@@ -27,10 +27,15 @@ public protocol CallStore: Sendable {
     /// seconds.
     func claimDueCalls(now: Double, limit: Int, lease: Double) async throws -> [CallRequest]
 
-    /// Records an attempt (if one was placed) and the call's new state, in one transaction. An
-    /// attempt number recorded before is ignored, so a retried write changes nothing.
+    /// Records an attempt (if one was placed) and the call's new state, in one transaction, if the
+    /// call is still `calling`. An attempt number recorded before is ignored, so a retried write
+    /// changes nothing.
     func recordCallProgress(callID: String, attempt: CallAttempt?, progress: CallProgress, at time: Double)
         async throws
+
+    /// Extends the lease of a call being placed to `until`; false when the call is no longer
+    /// `calling` (the lease was taken over, or it was released).
+    func renewCallLease(callID: String, until: Double) async throws -> Bool
 
     func call(id: String) async throws -> CallRequest?
 

@@ -105,12 +105,21 @@ extension SQLiteStorage: CallStore {
                     UPDATE calls SET status = ?, next_attempt_at = ?, lease_until = NULL,
                         roster = coalesce(?, roster), outcome = ?, updated_at = ?,
                         attempts = (SELECT count(*) FROM call_attempts WHERE call_id = calls.id)
-                    WHERE id = ?
+                    WHERE id = ? AND status = 'calling'
                     """,
                 arguments: [
                     progress.status.rawValue, progress.status.isFinal ? nil : progress.nextAttemptAt,
                     progress.roster, progress.outcome, time, callID,
                 ])
+        }
+    }
+
+    public func renewCallLease(callID: String, until: Double) async throws -> Bool {
+        try await writer.write { db in
+            try db.execute(
+                sql: "UPDATE calls SET lease_until = ? WHERE id = ? AND status = 'calling'",
+                arguments: [until, callID])
+            return db.changesCount > 0
         }
     }
 

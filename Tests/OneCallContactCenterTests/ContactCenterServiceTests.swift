@@ -187,6 +187,28 @@ struct ContactCenterServiceTests {
     }
 
     @Test
+    func aKeyCountsOnlyWhenTheFlowReportsItsMeaning() async throws {
+        // A site's menu where 1 means "repeat": the key is input, not an acknowledgement.
+        let menu = try makeFlow(
+            start: "ask",
+            #"{"Identifier": "ask", "Type": "GetParticipantInput", "Parameters": {"Text": "Press 1 to hear it again."},"#
+                + #""Transitions": {"NextAction": "bye", "Errors": [{"NextAction": "bye", "ErrorType": "NoMatchingError"},"#
+                + #"{"NextAction": "bye", "ErrorType": "InputTimeLimitExceeded"}, {"NextAction": "bye", "ErrorType": "NoMatchingCondition"}],"#
+                + #""Conditions": [{"NextAction": "bye", "Condition": {"Operator": "Equals", "Operands": ["1"]}}]}}"#,
+            #"{"Identifier": "bye", "Type": "DisconnectParticipant", "Parameters": {}, "Transitions": {}}"#)
+        var roster = try Self.roster(attempts: 1, rounds: 1)
+        roster.queue = "menu"
+        let setup = try await Self.setUp(
+            script: LocalVoiceScript(fallback: [.answers("1")]), rosters: [roster],
+            queues: [Queue(name: "menu", outboundFlow: menu.name)], flows: [menu])
+        _ = try await setup.service.advanceDueCalls()
+        let attempt = try #require(try await setup.store.callAttempts(callID: setup.callID).first)
+        #expect(attempt.digits == "1")
+        #expect(attempt.outcome == .answered)
+        #expect(try await setup.store.ticket(id: setup.ticket.uniqueID)?.status == .open)
+    }
+
+    @Test
     func theReferenceFlowRunsUnchangedAndLeavesTheCallUnacknowledged() async throws {
         let url = try #require(Bundle.module.url(forResource: "Fixtures/reference-flow", withExtension: "json"))
         let flow = try ContactFlow(json: try Data(contentsOf: url), name: "reference", file: "reference-flow.json")

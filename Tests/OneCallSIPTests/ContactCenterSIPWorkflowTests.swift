@@ -129,5 +129,7 @@ struct ContactCenterSIPWorkflowTests {
         #expect(ringingResult.status == 0, "\(ringingResult.report)")
         #expect(answeringResult.status == 0, "\(answeringResult.report)")
         #expect(answeringResult.messages.contains("From: \"OneCall\""), "\(answeringResult.messages.prefix(2000))")
+        // The queue's caller id is asserted; From stays the account's, which a PBX matches.
+        #expect(answeringResult.messages.contains("P-Asserted-Identity: <sip:+15550100@"))
     }
 }

@@ -138,6 +138,9 @@ struct MediaCodecTests {
         #expect(key("application/dtmf", "5\r\n") == "5")
         #expect(key("application/dtmf", "#") == "#")
         #expect(key("application/dtmf-relay", "Duration=160") == nil)
+        // Letters whose upper case is two characters are refused, not a trap.
+        #expect(key("application/dtmf", "ß") == nil)
+        #expect(key("application/dtmf-relay", "Signal=ß") == nil)
         #expect(key("application/dtmf-relay", "Signal=Z") == nil)
         #expect(key("application/dtmf-relay", "Signal=99") == nil)
         #expect(key("text/plain", "Signal=1") == nil)

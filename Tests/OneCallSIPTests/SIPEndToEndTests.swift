@@ -75,7 +75,9 @@ struct SIPEndToEndTests {
         #expect(call.isEnded)
         let result = await peer.finish()
         #expect(result.status == 0, "\(result.report)")
-        #expect(result.messages.contains("From: \"OneCall\" <sip:+15550001111@onecall.test>"), "\(result.messages)")
+        // The caller id is asserted; From stays the account's (a PBX matches its endpoint by it).
+        #expect(result.messages.contains("P-Asserted-Identity: <sip:+15550001111@onecall.test>"), "\(result.messages)")
+        #expect(!result.messages.contains("From: \"OneCall\" <sip:+15550001111@"), "\(result.messages)")
         await agent.shutdown()
     }
 

@@ -19,6 +19,20 @@ struct SIPVoiceProviderTests {
         }
     }
 
+    @Test("long prompts are spoken in pieces the synthesizer takes, cut at sentence ends, then spaces")
+    func longPromptPieces() {
+        let steps = (1...400).map { "Step \($0): check the part." }.joined(separator: " ")
+        let pieces = SIPVoiceProvider.Channel.pieces(of: steps, maximumLength: 2_000)
+        #expect(pieces.count > 1)
+        #expect(pieces.allSatisfy { $0.count <= 2_000 && $0.hasSuffix(".") })
+        #expect(pieces.joined(separator: " ") == steps)
+        // No sentence end or space: plain cuts, nothing lost, no endless loop.
+        let word = String(repeating: "x", count: 4_500)
+        #expect(SIPVoiceProvider.Channel.pieces(of: word, maximumLength: 2_000).map(\.count) == [2_000, 2_000, 500])
+        #expect(SIPVoiceProvider.Channel.pieces(of: " " + word, maximumLength: 2_000).joined() == word)
+        #expect(SIPVoiceProvider.Channel.pieces(of: "", maximumLength: 10).isEmpty)
+    }
+
     @Test("a bad destination or ring timeout fails without a call; the name is sip")
     func badRequests() async {
         let provider = SIPVoiceProvider(

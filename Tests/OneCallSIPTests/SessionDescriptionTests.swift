@@ -63,7 +63,8 @@ struct SessionDescriptionTests {
         arguments: [
             "", "o=- 1 1 IN IP4 h\r\n", "v=1\r\no=- 1 1 IN IP4 h\r\n", "v=0\r\ns=-\r\n", "v=0\r\no=- x 1 IN IP4 h\r\n",
             "v=0\r\no=- 1 1 IN IP4 h\r\nm=audio port RTP/AVP 0\r\n", "v=0\r\no=- 1 1 IN IP4 h\r\nc=IN IP9 x\r\n",
-            "v=0\r\no=- 1 1 IN IP4 h\r\nbogus\r\n",
+            "v=0\r\no=- 1 1 IN IP4 h\r\nbogus\r\n", "v=0\r\no=- 1 1 IN IP4 h\r\nm=audio / RTP/AVP 0\r\n",
+            "v=0\r\no=- 1 1 IN IP4 h\r\nc=IN IP4 /\r\n", "v=0\r\no=- 1 1 IN IP4 h\r\nc=IN IP4 //1\r\n",
         ])
     func malformed(_ text: String) {
         #expect(throws: SIPError.self) { try SessionDescription(parsing: Array(text.utf8)) }

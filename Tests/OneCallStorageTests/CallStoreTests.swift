@@ -39,8 +39,16 @@ struct CallStoreTests {
         // Held by the lease.
         #expect(try await store.claimDueCalls(now: 120, limit: 5, lease: 60).isEmpty)
         #expect(try await store.nextCallDue() == 161)
+        // A long call keeps its lease by renewing it.
+        #expect(try await store.renewCallLease(callID: "call-1", until: 181))
+        #expect(try await store.claimDueCalls(now: 170, limit: 5, lease: 60).isEmpty)
+        #expect(try await store.nextCallDue() == 181)
         // An abandoned lease is taken over.
-        #expect(try await store.claimDueCalls(now: 161, limit: 5, lease: 60).map(\.id) == ["call-1"])
+        #expect(try await store.claimDueCalls(now: 181, limit: 5, lease: 60).map(\.id) == ["call-1"])
+        // Once the call is no longer being placed, there is no lease to renew.
+        try await store.recordCallProgress(
+            callID: "call-1", attempt: nil, progress: CallProgress(status: .exhausted, nextAttemptAt: nil), at: 190)
+        #expect(try await store.renewCallLease(callID: "call-1", until: 300) == false)
     }
 
     @Test(arguments: Adapter.allCases)
