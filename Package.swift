@@ -223,6 +223,16 @@ let package = Package(
             path: "Benchmarks/AnomalyBenchmark",
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "onecall-bench-calls",
+            dependencies: [
+                "OneCallApp", "OneCallCore", "OneCallMQTT", "OneCallSIP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/CallBenchmark",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "OneCallCoreTests", dependencies: ["OneCallCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "OneCallMQTTTests",
