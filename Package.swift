@@ -129,6 +129,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "OneCallChat",
+            dependencies: ["OneCallCore", "OneCallKnowledge", "OneCallStorage"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "OneCallSIP",
             dependencies: [
                 "OneCallCore",
@@ -278,6 +283,12 @@ let package = Package(
         .testTarget(
             name: "OneCallContactCenterTests",
             dependencies: ["OneCallContactCenter", "OneCallCore", "OneCallStorage", "OneCallStorageSQLite"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OneCallChatTests",
+            dependencies: ["OneCallChat", "OneCallCore", "OneCallKnowledge", "OneCallStorage", "OneCallStorageSQLite"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),

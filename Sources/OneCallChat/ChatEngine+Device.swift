@@ -27,7 +27,9 @@ extension ChatEngine {
             if let error = latest.errorCode(noErrorValues: configuration.noErrorValues) {
                 lines.append("- Error code: **\(error.code)** (\(ChatFormat.code(error.field)))")
             } else if let field = latest.fields.first(where: { ChatReading.isErrorField($0.name) }) {
-                lines.append("- No error (\(ChatFormat.code(field.name)) is \(ChatFormat.value(field.value, field: field.name)))")
+                lines.append(
+                    "- No error (\(ChatFormat.code(field.name)) is \(ChatFormat.value(field.value, field: field.name)))"
+                )
             }
             let values = latest.fields.filter { !ChatReading.isErrorField($0.name) }
                 .map { "\(ChatFormat.code($0.name)) \(ChatFormat.value($0.value, field: $0.name))" }
@@ -44,7 +46,9 @@ extension ChatEngine {
         if open.isEmpty {
             lines.append("**Open tickets:** none.")
         } else {
-            lines.append("**Open tickets** (\(open.count > configuration.maximumTickets ? "more than \(configuration.maximumTickets)" : String(open.count))):")
+            lines.append(
+                "**Open tickets** (\(open.count > configuration.maximumTickets ? "more than \(configuration.maximumTickets)" : String(open.count))):"
+            )
             for ticket in open.prefix(configuration.maximumTickets) {
                 lines.append("- " + Self.ticketLine(ticket, showDevice: false))
                 facts.append(Self.ticketFact(ticket))
@@ -56,7 +60,8 @@ extension ChatEngine {
     /// The answer for a device that neither the registry nor the telemetry store knows, with the
     /// registered ids that are spelled most like it.
     func unknownDeviceAnswer(_ name: String, _ turn: ChatTurnInput) -> ChatAnswer {
-        var text = "I know no device \(ChatFormat.code(name)): the registry has no such device and no readings from it are stored."
+        var text =
+            "I know no device \(ChatFormat.code(name)): the registry has no such device and no readings from it are stored."
         let target = ChatToken(name).compact
         let close = turn.registry.map(\.id).filter { id in
             ChatVocabulary.editDistance(ChatToken(id).compact, target, limit: 2) <= 2
@@ -116,7 +121,7 @@ extension ChatEngine {
         return text
     }
 
-    /// "`id` — E2 (low_pressure), open, since T, 3 occurrences".
+    /// "`id` — CODE (title), open, opened T, 3 occurrences (last T)".
     static func ticketLine(_ ticket: Ticket, showDevice: Bool) -> String {
         var line = ChatFormat.code(ticket.uniqueID) + " — "
         if showDevice { line += ChatFormat.code(ticket.deviceID) + " " }
@@ -124,7 +129,8 @@ extension ChatEngine {
         if let title = ticket.title, !title.isEmpty { line += " (\(title))" }
         line += ", \(ticket.status.rawValue), opened \(ChatFormat.time(ticket.timeStamp))"
         if ticket.occurrences > 1 {
-            line += ", \(ChatFormat.count(ticket.occurrences, "occurrence")) (last \(ChatFormat.time(ticket.lastOccurrenceAt)))"
+            line +=
+                ", \(ChatFormat.count(ticket.occurrences, "occurrence")) (last \(ChatFormat.time(ticket.lastOccurrenceAt)))"
         }
         return line
     }

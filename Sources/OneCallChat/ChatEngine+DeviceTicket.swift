@@ -17,13 +17,15 @@ extension ChatEngine {
         }
         var facts = [Self.ticketFact(ticket)]
         var lines: [String] = []
-        var heading = "**Ticket \(ChatFormat.code(ticket.uniqueID))** of \(ChatFormat.code(device)) — error code **\(ticket.errorCode)**"
+        var heading =
+            "**Ticket \(ChatFormat.code(ticket.uniqueID))** of \(ChatFormat.code(device)) — error code **\(ticket.errorCode)**"
         let details = [ticket.title, ticket.severity.map { "severity \($0)" }].compactMap { $0 }.filter { !$0.isEmpty }
         if !details.isEmpty { heading += " (\(details.joined(separator: ", ")))" }
         lines.append(heading)
         lines.append(
             "- Status: **\(ticket.status.rawValue)**; opened \(ChatFormat.time(ticket.timeStamp)); "
-                + "\(ChatFormat.count(ticket.occurrences, "occurrence")), last \(ChatFormat.time(ticket.lastOccurrenceAt))")
+                + "\(ChatFormat.count(ticket.occurrences, "occurrence")), last \(ChatFormat.time(ticket.lastOccurrenceAt))"
+        )
         lines.append(contentsOf: Self.lifecycleLines(ticket))
 
         if !ticket.actions.isEmpty {
@@ -46,7 +48,8 @@ extension ChatEngine {
                 lines.append(line)
                 if let callStore = source.calls {
                     for attempt in try await callStore.callAttempts(callID: call.id).prefix(10) {
-                        var text = "  - attempt \(attempt.number): \(attempt.outcome.rawValue) at \(ChatFormat.time(attempt.startedAt))"
+                        var text =
+                            "  - attempt \(attempt.number): \(attempt.outcome.rawValue) at \(ChatFormat.time(attempt.startedAt))"
                         if let name = attempt.operatorName { text += " (\(name))" }
                         if !attempt.digits.isEmpty { text += ", pressed \(attempt.digits)" }
                         lines.append(text)
@@ -71,7 +74,9 @@ extension ChatEngine {
         if summary.readings == 0 {
             lines.append("**Telemetry** over \(label): no readings are stored.")
         } else {
-            lines.append("**Telemetry** over \(label), \(ChatFormat.count(summary.readings, "reading"))\(summary.truncated ? " (the first \(configuration.maximumReadings))" : ""):")
+            lines.append(
+                "**Telemetry** over \(label), \(ChatFormat.count(summary.readings, "reading"))\(summary.truncated ? " (the first \(configuration.maximumReadings))" : ""):"
+            )
             lines.append(contentsOf: summary.fields.map { "- " + Self.summaryText($0) })
             facts.append(
                 ChatFact(
@@ -98,7 +103,8 @@ extension ChatEngine {
         if steps.isEmpty {
             lines.append("**Troubleshooting steps:** none are recorded for \(ticket.errorCode).")
         } else {
-            lines.append("**Troubleshooting steps** (from \(stepsSource), for a technician — reported here, never run):")
+            lines.append(
+                "**Troubleshooting steps** (from \(stepsSource), for a technician — reported here, never run):")
             for (number, step) in steps.enumerated() { lines.append("\(number + 1). \(step)") }
         }
         return ChatAnswer(answer: lines.joined(separator: "\n"), facts: facts, intent: intent)
@@ -106,7 +112,8 @@ extension ChatEngine {
 
     /// "log_ticket — done (1 attempt, completed T)".
     static func actionText(_ action: TicketAction) -> String {
-        var text = "\(ChatFormat.code(action.tool)) — **\(action.status.rawValue)** (\(ChatFormat.count(action.attempts, "attempt"))"
+        var text =
+            "\(ChatFormat.code(action.tool)) — **\(action.status.rawValue)** (\(ChatFormat.count(action.attempts, "attempt"))"
         if let completed = action.completedAt { text += ", completed \(ChatFormat.time(completed))" }
         text += ")"
         if let error = action.lastError, !error.isEmpty { text += "; last error: \(ChatFormat.cut(error, limit: 160))" }

@@ -28,9 +28,10 @@ extension ChatEngine {
         return ChatAnswer(answer: lines.joined(separator: "\n"), facts: [fact], intent: ChatIntent.errorCode.rawValue)
     }
 
-    /// The code as the section's heading spells it (`e3` → `E3`), else as asked.
+    /// The code as the section's heading spells it (`f07` → `F07`), else as asked.
     static func spelling(of code: String, in section: KnowledgeSection) -> String {
-        ChatToken.tokens(in: section.title + " " + section.body.prefix(200)).first { $0.lower == code.lowercased() }?.text
+        ChatToken.tokens(in: section.title + " " + section.body.prefix(200)).first { $0.lower == code.lowercased() }?
+            .text
             ?? code
     }
 
@@ -45,7 +46,8 @@ extension ChatEngine {
                 lines.append("**\(field.name):**")
                 for (number, item) in field.items.enumerated() { lines.append("\(number + 1). \(item)") }
             } else {
-                lines.append("- **\(field.name):** \(field.value.isEmpty ? field.items.joined(separator: " ") : field.value)")
+                lines.append(
+                    "- **\(field.name):** \(field.value.isEmpty ? field.items.joined(separator: " ") : field.value)")
             }
         }
         return lines

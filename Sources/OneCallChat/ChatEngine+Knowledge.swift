@@ -16,7 +16,10 @@ extension ChatEngine {
             guard chosen.count < 2 else { break }
             if let best = chosen.first?.score, hit.score < best * 0.75 { break }
             let section = Self.section(of: hit, in: turn.index)
-            guard !chosen.contains(where: { $0.section.path == section.path && $0.section.documentName == section.documentName })
+            guard
+                !chosen.contains(where: {
+                    $0.section.path == section.path && $0.section.documentName == section.documentName
+                })
             else { continue }
             let sectionTerms = Set(KnowledgeTokenizer.searchTerms(in: section.text))
             let covered = queryTerms.filter { sectionTerms.contains($0) }.count

@@ -41,7 +41,8 @@ extension ChatEngine {
             entries.append(
                 Entry(
                     time: reading.timestamp,
-                    line: "- \(ChatFormat.code(reading.deviceID)) — latest reading (\(ChatFormat.time(reading.timestamp))) "
+                    line:
+                        "- \(ChatFormat.code(reading.deviceID)) — latest reading (\(ChatFormat.time(reading.timestamp))) "
                         + "reports \(ChatFormat.code(error.field)) **\(error.code)**; no unresolved ticket for it",
                     facts: [Self.readingFact(reading)]))
         }
@@ -61,6 +62,7 @@ extension ChatEngine {
         ]
         lines.append(contentsOf: entries.map(\.line))
         return ChatAnswer(
-            answer: lines.joined(separator: "\n"), facts: entries.flatMap(\.facts), intent: ChatIntent.problems.rawValue)
+            answer: lines.joined(separator: "\n"), facts: entries.flatMap(\.facts), intent: ChatIntent.problems.rawValue
+        )
     }
 }

@@ -49,7 +49,8 @@ extension ChatEngine {
                     "The latest \(ChatFormat.code(name)) of \(ChatFormat.code(device)) is "
                         + "**\(ChatFormat.value(value, field: name))**, at \(ChatFormat.time(reading.timestamp)).")
             } else {
-                lines.append("**Latest reading of \(ChatFormat.code(device))** (\(ChatFormat.time(reading.timestamp))):")
+                lines.append(
+                    "**Latest reading of \(ChatFormat.code(device))** (\(ChatFormat.time(reading.timestamp))):")
                 for (name, value) in present {
                     lines.append("- \(ChatFormat.code(name)): \(ChatFormat.value(value, field: name))")
                 }
@@ -78,7 +79,8 @@ extension ChatEngine {
                 + withValues.map { Self.summaryText($0).replacingOccurrences(of: "`", with: "") }
                 .joined(separator: "; "))
 
-        if withValues.count == 1, let only = withValues.first, let statistic = Self.single(request.statistic, of: only) {
+        if withValues.count == 1, let only = withValues.first, let statistic = Self.single(request.statistic, of: only)
+        {
             let text =
                 "The \(request.statistic.rawValue) \(ChatFormat.code(only.field)) of \(ChatFormat.code(device)) "
                 + "\(span) is **\(ChatFormat.number(statistic, field: only.field))**, from "

@@ -15,13 +15,17 @@ extension ChatEngine {
         }
         var lines: [String] = []
         if let asked { lines.append(Self.verdict(ticket, asked: asked)) }
-        lines.append("**Ticket \(ChatFormat.code(ticket.uniqueID))** — " + Self.ticketLine(ticket, showDevice: true)
-            .replacingOccurrences(of: ChatFormat.code(ticket.uniqueID) + " — ", with: ""))
+        lines.append(
+            "**Ticket \(ChatFormat.code(ticket.uniqueID))** — "
+                + Self.ticketLine(ticket, showDevice: true)
+                .replacingOccurrences(of: ChatFormat.code(ticket.uniqueID) + " — ", with: ""))
         lines.append(contentsOf: Self.lifecycleLines(ticket))
         var facts = [Self.ticketFact(ticket)]
         let calls = try await source.tickets.calls(ticketID: ticket.uniqueID, limit: 10)
         for call in calls {
-            lines.append("- Call \(ChatFormat.code(call.id)): \(call.status.rawValue), \(ChatFormat.count(call.attempts, "attempt"))")
+            lines.append(
+                "- Call \(ChatFormat.code(call.id)): \(call.status.rawValue), \(ChatFormat.count(call.attempts, "attempt"))"
+            )
             facts.append(Self.callFact(call))
         }
         return (
@@ -38,10 +42,12 @@ extension ChatEngine {
             return "Yes — ticket \(id) was acknowledged\(Self.when(ticket.acknowledgedAt, by: ticket.acknowledgedBy))."
         case (.acknowledged, .resolved):
             if ticket.acknowledgedAt != nil {
-                return "Yes — ticket \(id) was acknowledged\(Self.when(ticket.acknowledgedAt, by: ticket.acknowledgedBy)) "
+                return
+                    "Yes — ticket \(id) was acknowledged\(Self.when(ticket.acknowledgedAt, by: ticket.acknowledgedBy)) "
                     + "and is now resolved."
             }
-            return "It was never acknowledged, but ticket \(id) is resolved\(Self.when(ticket.resolvedAt, by: ticket.resolvedBy))."
+            return
+                "It was never acknowledged, but ticket \(id) is resolved\(Self.when(ticket.resolvedAt, by: ticket.resolvedBy))."
         case (.acknowledged, .open):
             return "No — ticket \(id) is open: nobody has acknowledged it yet."
         case (.resolved, .resolved):
@@ -105,7 +111,9 @@ extension ChatEngine {
         let limit = configuration.maximumTickets
         let count = tickets.count > limit ? "More than \(limit)" : String(tickets.count)
         var lines = ["**\(count) \(filter.label)\(scope)**, newest first:"]
-        if tickets.count == 1 { lines[0] = "**1 \(filter.label.replacingOccurrences(of: "tickets", with: "ticket"))\(scope)**:" }
+        if tickets.count == 1 {
+            lines[0] = "**1 \(filter.label.replacingOccurrences(of: "tickets", with: "ticket"))\(scope)**:"
+        }
         var facts: [ChatFact] = []
         for ticket in tickets.prefix(limit) {
             lines.append("- " + Self.ticketLine(ticket, showDevice: device == nil))

@@ -91,6 +91,12 @@ public final class ChatEngine: Sendable {
         case .unknownDevice(let name):
             answer = unknownDeviceAnswer(name, turn)
             next.intent = turn.context.intent
+        case .deviceNeeded:
+            answer = ChatAnswer(
+                answer: "Which device do you mean? No device has come up in this conversation yet; name one, "
+                    + "as in “tell me about the device ID”.",
+                facts: [], intent: ChatIntent.device.rawValue)
+            next.intent = turn.context.intent
         case .errorCode(let code):
             answer = errorCodeAnswer(code, turn)
             next.code = code

@@ -2,10 +2,15 @@
 public struct ChatFact: Sendable, Hashable {
     /// The kind of data a fact comes from.
     public enum Kind: String, Sendable, Hashable, CaseIterable {
+        /// The device registry.
         case device
+        /// A ticket, with its actions.
         case ticket
+        /// Stored readings.
         case telemetry
+        /// A guide of the knowledge base.
         case knowledge
+        /// A call request and its attempts.
         case call
     }
 

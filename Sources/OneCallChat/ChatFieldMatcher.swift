@@ -44,6 +44,12 @@ enum ChatFieldMatcher {
             return true
         }
         if word.count >= 6, token.count >= 6, ChatVocabulary.editDistance(word, token, limit: 1) <= 1 { return true }
+        // A letter left out or added in a short word ("powr"), but not a letter changed ("lower").
+        if word.count >= 4, token.count >= 4, word.count != token.count,
+            ChatVocabulary.editDistance(word, token, limit: 1) <= 1
+        {
+            return true
+        }
         return false
     }
 

@@ -62,7 +62,7 @@ struct ChatQuestion: Sendable {
                 if !deviceIDs.contains(id) { deviceIDs.append(id) }
                 continue
             }
-            // "aircon 1" for `aircon_1`.
+            // "unit 7" for `unit-7`.
             if index + 1 < tokens.count, tokens[index + 1].text.allSatisfy(\.isNumber),
                 let ids = compact[token.compact + tokens[index + 1].compact], ids.count == 1
             {
@@ -135,14 +135,21 @@ struct ChatQuestion: Sendable {
         return false
     }
 
-    /// Whether the message leans on the conversation so far ("and its pressure?", "what about …").
-    var isFollowUp: Bool {
+    /// Whether the message says that it continues the conversation: nothing but names, or "and …",
+    /// "also …", "what about …", "how about …".
+    var isExplicitFollowUp: Bool {
         guard let first = words.first else { return true }
         if first == "and" || first == "also" || first == "then" { return true }
         for (index, word) in words.enumerated() where (word == "what" || word == "how") && index + 1 < words.count {
             if words[index + 1] == "about" { return true }
         }
-        if has(ChatVocabulary.pronouns) { return true }
+        return false
+    }
+
+    /// Whether the message leans on the conversation so far ("and its pressure?", "what about …",
+    /// "the max?").
+    var isFollowUp: Bool {
+        if isExplicitFollowUp || has(ChatVocabulary.pronouns) { return true }
         return words.allSatisfy { ChatVocabulary.fillerWords.contains($0) || ChatVocabulary.pronouns.contains($0) }
     }
 

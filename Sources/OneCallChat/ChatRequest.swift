@@ -13,13 +13,15 @@ enum ChatRequest: Sendable {
     case ticketList(deviceID: String?, filter: ChatTicketFilter)
     case problems
     case telemetry(ChatTelemetryRequest)
+    /// A question about "it" with no device named in it or before it.
+    case deviceNeeded
     /// A search of the guides; `unknownName` is a name that matched nothing, said when nothing is found.
     case knowledge(query: String, unknownName: String?)
 
     /// The intent a request answers.
     var intent: ChatIntent {
         switch self {
-        case .device, .unknownDevice: return .device
+        case .device, .unknownDevice, .deviceNeeded: return .device
         case .errorCode, .unknownCode: return .errorCode
         case .deviceTicket: return .deviceTicket
         case .ticketStatus: return .ticketStatus
@@ -71,7 +73,7 @@ enum ChatRequest: Sendable {
             if telemetryWords && !onlyLatest && !question.has(vocabulary.problemWords) {
                 return .telemetry(telemetry(question, device: named, context: context, followUp: false))
             }
-            if question.isFollowUp && !question.asksAbout && !question.has(vocabulary.deviceWords) {
+            if question.isExplicitFollowUp && !question.asksAbout && !question.has(vocabulary.deviceWords) {
                 switch context.intent {
                 case .telemetry:
                     return .telemetry(telemetry(question, device: named, context: context, followUp: true))
@@ -84,6 +86,12 @@ enum ChatRequest: Sendable {
         }
         if let unknownDevice { return .unknownDevice(unknownDevice) }
         if let unknownCode { return .unknownCode(unknownCode) }
+        let asksStatistic = [.average, .minimum, .maximum].contains(question.statistic)
+        if context.deviceID == nil, question.words.contains("its") || asksStatistic, question.unknownNames.isEmpty,
+            !question.isHowTo
+        {
+            return .deviceNeeded
+        }
         let either = question.unknownNames.first?.name
         if let either, telemetryWords, !question.isHowTo { return .unknownDevice(either) }
         // What is wrong right now.

@@ -9,7 +9,9 @@ struct ChatToken: Sendable, Hashable {
     var words: [String]
 
     /// Characters that separate tokens.
-    private static let separators: Set<Character> = [",", ";", "!", "?", "(", ")", "[", "]", "{", "}", "\"", "`", "<", ">"]
+    private static let separators: Set<Character> = [
+        ",", ";", "!", "?", "(", ")", "[", "]", "{", "}", "\"", "`", "<", ">",
+    ]
     /// Characters stripped from either end of a token.
     private static let edges: Set<Character> = [".", ":", "'", "’", "*", "_", "-", "/", "#"]
 
@@ -73,6 +75,6 @@ struct ChatToken: Sendable, Hashable {
         return true
     }
 
-    /// The token with its separators removed, for comparing ids written differently (`aircon1`).
+    /// The token with its separators removed, for comparing ids written differently (`unit7` for `unit-7`).
     var compact: String { words.joined() }
 }

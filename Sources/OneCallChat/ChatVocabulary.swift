@@ -12,7 +12,9 @@ enum ChatVocabulary {
         "wrong", "problem", "problems", "issue", "issues", "broken", "failing", "failure", "failures", "faulty",
         "trouble", "alert", "alerts", "alarm", "alarms", "faults", "errors", "down",
     ]
-    static let nowWords: Set<String> = ["now", "currently", "current", "moment", "active", "ongoing", "any", "anything"]
+    static let nowWords: Set<String> = [
+        "now", "currently", "current", "moment", "active", "ongoing", "any", "anything",
+    ]
     static let acknowledgedWords: Set<String> = ["acknowledged", "acknowledge", "ack", "acked"]
     static let resolvedWords: Set<String> = ["resolved", "resolve", "closed", "fixed", "done", "solved"]
     static let openWords: Set<String> = ["open", "opened", "unresolved", "pending", "outstanding", "unacknowledged"]

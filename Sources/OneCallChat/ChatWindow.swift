@@ -47,7 +47,9 @@ struct ChatWindow: Sendable, Hashable {
 
     /// "2 hours", "hour", "30 minutes", "3 days".
     static func describe(seconds: Double) -> String {
-        let units: [(Double, String)] = [(604_800, "week"), (86_400, "day"), (3600, "hour"), (60, "minute"), (1, "second")]
+        let units: [(Double, String)] = [
+            (604_800, "week"), (86_400, "day"), (3600, "hour"), (60, "minute"), (1, "second"),
+        ]
         for (size, name) in units where seconds >= size && (seconds / size).rounded() == seconds / size {
             let count = Int(seconds / size)
             return count == 1 ? name : "\(count) \(name)s"
@@ -69,7 +71,9 @@ struct ChatWindow: Sendable, Hashable {
         "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
         "fifty": 50, "sixty": 60, "ninety": 90, "couple": 2, "few": 3,
     ]
-    private static let compactUnits: [String: Double] = ["s": 1, "m": 60, "min": 60, "h": 3600, "d": 86_400, "w": 604_800]
+    private static let compactUnits: [String: Double] = [
+        "s": 1, "m": 60, "min": 60, "h": 3600, "d": 86_400, "w": 604_800,
+    ]
 
     /// The window named by `words` (lowercase words of a message), with the positions of the words
     /// that named it, or `nil`. Lengths are capped at `maximumSeconds`.
@@ -84,7 +88,8 @@ struct ChatWindow: Sendable, Hashable {
             }
             // "2h", "30m", "24hrs"
             if let split = word.firstIndex(where: { !$0.isNumber }), split != word.startIndex,
-                let count = Double(word[..<split]), let size = compactUnits[String(word[split...])] ?? unitWords[String(word[split...])]
+                let count = Double(word[..<split]),
+                let size = compactUnits[String(word[split...])] ?? unitWords[String(word[split...])]
             {
                 return (window(count * size, maximumSeconds), [index])
             }

@@ -150,19 +150,22 @@ struct ChatTestWorld {
                 id: log.id, outcome: .done(result: ["message_id": "ticket-mail-1"], call: nil), at: now - 1790)
         }
         if let clear = claimed.first(where: { $0.tool == "clear_fault" }) {
-            try await store.completeAction(id: clear.id, outcome: .retry(error: "broker away", retryAt: now), at: now - 1790)
+            try await store.completeAction(
+                id: clear.id, outcome: .retry(error: "broker away", retryAt: now), at: now - 1790)
         }
         lowPressureTicket = try #require(try await store.ticket(id: lowPressure.uniqueID))
 
         let anomaly = try await open(
-            "aircon_3", "W1", at: now - 7200, tools: ["log_ticket", "call_operator"], anomaly: (now - 10_800, now - 7200))
+            "aircon_3", "W1", at: now - 7200, tools: ["log_ticket", "call_operator"],
+            anomaly: (now - 10_800, now - 7200))
         let actions = try await store.claimDueActions(now: now - 7199, limit: 10, lease: 30)
         let callAction = try #require(actions.first { $0.tool == "call_operator" })
         let call = CallRequest(
             id: "call-w1", ticketID: anomaly.uniqueID, actionID: callAction.id, deviceID: "aircon_3",
             contactName: "Customer 3", contact: "+15550000003", message: "Press 1 to acknowledge.",
             createdAt: now - 7190)
-        try await store.completeAction(id: callAction.id, outcome: .done(result: ["call_id": "call-w1"], call: call), at: now - 7190)
+        try await store.completeAction(
+            id: callAction.id, outcome: .done(result: ["call_id": "call-w1"], call: call), at: now - 7190)
         _ = try await store.claimDueCalls(now: now - 7185, limit: 1, lease: 60)
         try await store.recordCallProgress(
             callID: "call-w1",
