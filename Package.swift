@@ -159,6 +159,7 @@ let package = Package(
             name: "OneCallHTTP",
             dependencies: [
                 "OneCallCore",
+                "OneCallChat",
                 "OneCallBroker",
                 "OneCallStorage",
                 "OneCallAgent",
@@ -185,6 +186,7 @@ let package = Package(
                 "OneCallMail",
                 "OneCallContactCenter",
                 "OneCallSIP",
+                "OneCallChat",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

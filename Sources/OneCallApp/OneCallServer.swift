@@ -6,6 +6,7 @@ import NIOPosix
 import OneCallAgent
 import OneCallAnomaly
 import OneCallBroker
+import OneCallChat
 import OneCallContactCenter
 import OneCallCore
 import OneCallHTTP
@@ -51,6 +52,8 @@ public struct OneCallServer: Sendable {
     let anomaly: AnomalyService?
     /// Places the calls triage requests; `nil` when `contact_center.enabled` is false.
     public let contactCenter: ContactCenterServices?
+    /// Answers operators' questions from the stores and the knowledge base.
+    public let chat: ChatEngine
     private let logger: Logger
     private let clock: @Sendable () -> Double
     private let group = NIOLockedValueBox<ServiceGroup?>(nil)
@@ -113,6 +116,11 @@ public struct OneCallServer: Sendable {
             commander: { [broker, shadows] in
                 BrokerDeviceCommander(broker: broker, shadows: shadows, configuration: $0)
             }, runsActions: true, clock: clock, logger: logger)
+        let library = workflow.library
+        self.chat = ChatEngine(
+            dataSource: ChatDataSource(
+                tickets: storage, devices: storage, telemetry: storage, calls: storage,
+                knowledge: { library.index }, clock: clock))
         if configuration.contactCenter.enabled {
             let contactCenter = try ContactCenterServices(
                 configuration: configuration, storage: storage, clock: clock, logger: logger)
@@ -268,7 +276,7 @@ public struct OneCallServer: Sendable {
                 tickets: workflow.tickets, tools: workflow.tools, library: workflow.library,
                 planner: workflow.planner.runbook, mcp: workflow.mcp, wake: { workflow.dispatcher?.wake() },
                 search: { await workflow.search($0, limit: $1) }, calls: storage,
-                contactCenter: overview))
+                contactCenter: overview, chat: chat))
         let http = HTTPServer.makeService(configuration: configuration.http, services: api, logger: logger) {
             [logger, tlsPort, webSocketPort] httpPort in
             let endpoints = OneCallEndpoints(

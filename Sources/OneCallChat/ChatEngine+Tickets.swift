@@ -104,6 +104,13 @@ extension ChatEngine {
             if let device, try await source.devices.device(id: device) == nil, turn.recent.isEmpty {
                 return unknownDeviceAnswer(device, turn)
             }
+            // None unresolved: say what there is instead, so "no open tickets" is not read as "none ever".
+            if filter == .unresolved, let latest = try await listTickets(device: device, filter: .all).first {
+                return ChatAnswer(
+                    answer: "There are no \(filter.label)\(scope). The latest ticket\(scope): "
+                        + Self.ticketLine(latest, showDevice: device == nil),
+                    facts: [Self.ticketFact(latest)], intent: ChatIntent.ticketList.rawValue)
+            }
             return ChatAnswer(
                 answer: "There are no \(filter.label)\(scope).", facts: [], intent: ChatIntent.ticketList.rawValue,
                 grounded: true)

@@ -1,4 +1,5 @@
 import OneCallAgent
+import OneCallChat
 import OneCallCore
 import OneCallKnowledge
 import OneCallStorage
@@ -19,13 +20,16 @@ public struct WorkflowAPI: Sendable {
     public var calls: (any CallStore)?
     /// The contact center's definitions and provider, as the API shows them; `nil` without one.
     public var contactCenter: (@Sendable () -> JSONObject)?
+    /// Answers operators' questions (`POST /api/v1/chat`).
+    public var chat: ChatEngine?
 
     public init(
         tickets: any TicketStore, tools: any ToolProvider, library: KnowledgeLibrary, planner: RunbookPlanner,
         mcp: MCPToolServer, wake: @escaping @Sendable () -> Void,
         search: @escaping @Sendable (String, Int) async -> [KnowledgeHit], calls: (any CallStore)? = nil,
-        contactCenter: (@Sendable () -> JSONObject)? = nil
+        contactCenter: (@Sendable () -> JSONObject)? = nil, chat: ChatEngine? = nil
     ) {
+        self.chat = chat
         self.search = search
         self.calls = calls
         self.contactCenter = contactCenter

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 import OneCallAgent
+import OneCallChat
 import OneCallCore
 import OneCallKnowledge
 import OneCallStorage
@@ -95,6 +96,31 @@ struct WorkflowRoutes: Sendable {
                 throw APIError.notFound("no call \(id)")
             }
             return JSONResponse.make(.object(try await Self.callJSON(call, store: store)))
+        }
+        api.post("chat") { request, _ -> Response in
+            guard let chat = workflow.chat else { throw APIError.notFound("the chat is not enabled") }
+            let bytes = try await JSONResponse.body(of: request, limit: limit)
+            guard let body = try? JSONValue(parsing: bytes).objectValue else {
+                throw APIError.badRequest("the body must be a JSON object", code: "invalid_json")
+            }
+            for key in body.keys where key != "session" && key != "message" {
+                throw APIError.badRequest("unknown member \(key); members: session, message")
+            }
+            guard let message = body["message"]?.stringValue else {
+                throw APIError.badRequest("message must be a string", code: "invalid_message")
+            }
+            var session = "default"
+            if let value = body["session"], !value.isNull {
+                guard let text = value.stringValue else {
+                    throw APIError.badRequest("session must be a string", code: "invalid_session")
+                }
+                session = text
+            }
+            do {
+                return JSONResponse.make(try await chat.answer(message, session: session).jsonValue)
+            } catch let error as ChatError {
+                throw APIError.badRequest(error.description, code: error.code.rawValue)
+            }
         }
         api.get("contact-center") { _, _ -> Response in
             guard let overview = workflow.contactCenter else {

@@ -13,7 +13,8 @@ struct OneCallCommand: AsyncParsableCommand {
         abstract: "Connects devices and alerting systems to the people who must act.",
         subcommands: [
             Serve.self, Demo.self, Simulate.self, Publish.self, Devices.self, Telemetry.self, Events.self, Rules.self,
-            Knowledge.self, Tickets.self, Calls.self, ContactCenter.self, MCPCommand.self, Passwd.self, Train.self,
+            Knowledge.self, Tickets.self, Calls.self, ContactCenter.self, Ask.self, MCPCommand.self, Passwd.self,
+            Train.self,
             Anomaly.self,
         ])
 }

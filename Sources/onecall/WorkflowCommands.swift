@@ -302,3 +302,47 @@ struct MCPCommand: AsyncParsableCommand {
         try await workflow.mcp.runStdio()
     }
 }
+
+struct Ask: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Ask the running server a question about devices, errors, tickets or telemetry.",
+        discussion: """
+            Without a question, reads one question a line from standard input and keeps the \
+            conversation's context (follow-ups such as "and its pressure?").
+            """)
+    @OptionGroup var server: ServerAddress
+    @Argument(help: "The question, e.g. \"Please tell me about the device aircon_1\".") var question: [String] = []
+    @Option(help: "Conversation id, to follow up on an earlier question.") var session: String?
+    @Flag(help: "Print the answer with its facts as JSON.") var json = false
+    @Flag(help: "Print the facts the answer used.") var facts = false
+
+    func run() async throws {
+        let session = self.session ?? "cli-\(ProcessInfo.processInfo.processIdentifier)"
+        try await operate {
+            if !question.isEmpty {
+                try await ask(question.joined(separator: " "), session: session)
+                return
+            }
+            while let line = readLine() {
+                let text = line.trimmingCharacters(in: .whitespaces)
+                guard !text.isEmpty else { continue }
+                try await ask(text, session: session)
+                print("")
+            }
+        }
+    }
+
+    private func ask(_ message: String, session: String) async throws {
+        let body: JSONValue = ["session": .string(session), "message": .string(message)]
+        let (_, answer) = try await server.client.send("POST", "/api/v1/chat", body: body.jsonBytes)
+        if json { return print(answer.prettyText) }
+        print(answer["answer"]?.stringValue ?? "")
+        if facts {
+            for fact in answer["facts"]?.arrayValue ?? [] {
+                print(
+                    "- [\(fact["kind"]?.stringValue ?? "")] \(fact["source"]?.stringValue ?? ""): "
+                        + (fact["text"]?.stringValue ?? ""))
+            }
+        }
+    }
+}

@@ -179,6 +179,27 @@ struct ErrorWorkflowTests {
             #expect(try await request("POST", "\(api)/tickets/\(e3)/acknowledge").status == 409)
             #expect(try await request("GET", "\(api)/tickets/nope").status == 404)
             #expect(try await request("POST", "\(api)/tickets/\(e3)/resolve", raw: Array("[1".utf8)).status == 400)
+            // The chat answers from the same data: the device's open tickets, then a follow-up.
+            let e2 = byCode["E2"]!.uniqueID
+            let question: JSONValue = [
+                "session": "ana", "message": .string("Please tell me about the device unit-2, unique id \(e2)"),
+            ]
+            let chat = try await request("POST", "\(api)/chat", question)
+            #expect(chat.status == 200, "\(chat.body)")
+            #expect(chat.body["answer"]?.stringValue?.contains(e2) == true, "\(chat.body)")
+            #expect(chat.body["facts"]?.arrayValue?.isEmpty == false)
+            let code = try await request("POST", "\(api)/chat", ["message": "Please tell me about the error E3"])
+            #expect(code.body["answer"]?.stringValue?.contains("compressor") == true, "\(code.body)")
+            let unknown = try await request(
+                "POST", "\(api)/chat", ["message": "Please tell me about the device nope-9"])
+            #expect(unknown.status == 200)
+            #expect(unknown.body["facts"]?.arrayValue?.isEmpty == true, "\(unknown.body)")
+            #expect(try await request("POST", "\(api)/chat", ["question": "hi"]).status == 400)
+            let long = String(repeating: "x", count: 5000)
+            #expect(
+                try await request("POST", "\(api)/chat", ["message": .string(long)]).body["error"]?["code"]
+                    == "message_too_long")
+
             let shown = try await request("GET", "\(api)/tickets/\(byCode["W1"]!.uniqueID)")
             #expect(shown.body["calls"]?.arrayValue?.count == 1)
             #expect(shown.body["time_stamp"]?.stringValue?.hasSuffix("Z") == true)

@@ -83,6 +83,17 @@ import Testing
             let again = try await Self.onecall(["tickets", "ack", ticket, "--url", url])
             #expect(again.status == 1)
             #expect(again.stderr.contains("409"), "\(again.stderr)")
+
+            // The chat from the terminal: one question, then a conversation on standard input.
+            let asked = try await Self.onecall(["ask", "--url", url, "open", "tickets"])
+            #expect(asked.status == 0, "\(asked.stderr)")
+            #expect(asked.stdout.contains(ticket), "\(asked.stdout)")
+            let conversation = try await TestEnvironment.run(
+                TestEnvironment.executable.path, ["ask", "--url", url, "--json"],
+                input: "Please tell me about the device boiler-3\nstatus of ticket \(ticket)\n")
+            #expect(conversation.status == 0, "\(conversation.stderr)")
+            #expect(conversation.stdout.contains("resolved"), "\(conversation.stdout)")
+            #expect(conversation.stdout.contains("\"facts\""), "\(conversation.stdout)")
         } catch {
             await server.stop()
             throw error
