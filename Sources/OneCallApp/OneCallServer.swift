@@ -267,7 +267,7 @@ public struct OneCallServer: Sendable {
             metrics += Self.metrics(contactCenter)
             return metrics
         }
-        let api = APIServices(
+        var api = APIServices(
             broker: broker, devices: registry, telemetry: storage, events: events, shadows: shadows,
             rules: RuleTester(rules: rules.rules, clock: clock), noErrorCodes: Set(configuration.noErrorCodes),
             maximumBodySize: configuration.httpMaximumBodySize, apiToken: configuration.httpAPIToken,
@@ -277,6 +277,7 @@ public struct OneCallServer: Sendable {
                 planner: workflow.planner.runbook, mcp: workflow.mcp, wake: { workflow.dispatcher?.wake() },
                 search: { await workflow.search($0, limit: $1) }, calls: storage,
                 contactCenter: overview, chat: chat))
+        api.version = OneCallVersion.current
         let http = HTTPServer.makeService(configuration: configuration.http, services: api, logger: logger) {
             [logger, tlsPort, webSocketPort] httpPort in
             let endpoints = OneCallEndpoints(

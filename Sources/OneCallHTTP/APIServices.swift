@@ -58,6 +58,8 @@ public struct APIServices: Sendable {
     public var maximumBodySize: Int
     /// The bearer token the API requires, if any.
     public var apiToken: String?
+    /// The version `/openapi.json` names.
+    public var version = "0"
     /// Metrics beyond the broker's.
     public var metrics: @Sendable () -> [Metric]
     /// The clock, in seconds since 1970.

@@ -31,6 +31,12 @@ public enum HTTPServer {
         router.get("/healthz") { _, _ in
             "ok\n"
         }
+        let openAPI = router.group("openapi.json")
+        if let token = services.apiToken { openAPI.add(middleware: BearerTokenMiddleware(token: token)) }
+        let routes = OpenAPIDocument.RouteList()
+        openAPI.get { _, _ -> Response in
+            JSONResponse.make(OpenAPIDocument.document(routes: routes.value, version: services.version))
+        }
         router.get("/metrics") { _, _ -> Response in
             let text = PrometheusText.render(broker: broker, extra: services.metrics())
             return Response(
@@ -38,6 +44,7 @@ public enum HTTPServer {
                 headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: text)))
         }
+        routes.value = router.routes.map { (method: $0.method.rawValue, path: $0.path.description) }
         return Application(
             router: router,
             configuration: .init(
