@@ -76,9 +76,16 @@ public struct DemoScenario: Service {
                 """
 
                 OneCall demo is running.
+                  Console       http://127.0.0.1:\(endpoints.httpPort)/   (devices, tickets, calls, the chat)
                   MQTT broker   mqtt://127.0.0.1:\(endpoints.mqttPort)   (MQTT 3.1.1 and 5.0, anonymous on loopback)
                   Health        http://127.0.0.1:\(endpoints.httpPort)/healthz
                   Metrics       http://127.0.0.1:\(endpoints.httpPort)/metrics
+
+                Ask in the console's chat, or here:
+                  onecall ask --url http://127.0.0.1:\(endpoints.httpPort) "Please tell me about the device aircon_1"
+                  onecall ask --url http://127.0.0.1:\(endpoints.httpPort) "Please tell me about the error W1"
+                  onecall ask --url http://127.0.0.1:\(endpoints.httpPort) "What is wrong right now?"
+                  onecall ask --url http://127.0.0.1:\(endpoints.httpPort) "average power of aircon_4 in the last hour"
 
                 Four simulated air conditioners publish on an accelerated clock (an hour a minute).
                 Try:
@@ -92,7 +99,7 @@ public struct DemoScenario: Service {
                   curl http://127.0.0.1:\(endpoints.httpPort)/things/aircon_1/shadow
 
                 The demo injects E1, E2 and E3 and shows the tickets, the e-mail (caught by a local SMTP
-                sink), the calls (the local voice provider keeps what would be said) and the cleared fault;
+                sink), the calls (the local voice provider speaks the flow and presses 1) and the cleared fault;
                 then it turns aircon_4 to abnormal wattage, which raises a W1 anomaly about 20 s later.
                   onecall publish --port \(endpoints.mqttPort) aircon_2 set_wattage_mode abnormal
                   curl http://127.0.0.1:\(endpoints.httpPort)/metrics | grep anomaly

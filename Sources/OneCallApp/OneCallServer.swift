@@ -278,6 +278,8 @@ public struct OneCallServer: Sendable {
                 search: { await workflow.search($0, limit: $1) }, calls: storage,
                 contactCenter: overview, chat: chat))
         api.version = OneCallVersion.current
+        let clearFault = try? configuration.workflow.validated().clearFault
+        api.commandTopic = { (clearFault ?? ClearFaultConfiguration()).topic(for: $0) }
         let http = HTTPServer.makeService(configuration: configuration.http, services: api, logger: logger) {
             [logger, tlsPort, webSocketPort] httpPort in
             let endpoints = OneCallEndpoints(

@@ -83,6 +83,23 @@ struct APIRoutes: Sendable {
             try await Self.registry { try await services.devices.delete(id: id) }
             return Response(status: .noContent)
         }
+        api.post("devices/:id/commands") { request, context -> Response in
+            let id = try context.parameters.require("id")
+            guard !id.isEmpty, id.utf8.count <= 128, !id.contains(where: { "/+#\u{0}".contains($0) }) else {
+                throw APIError.badRequest("a device id cannot hold / + # or NUL, or exceed 128 bytes")
+            }
+            _ = try await Self.registry { try await services.devices.device(id: id) }
+            let object = try await JSONResponse.object(of: request, limit: services.maximumBodySize)
+            let topic = services.commandTopic(id)
+            var payload = ByteBuffer()
+            payload.writeBytes(JSONValue.object(object).jsonBytes)
+            do {
+                _ = try services.broker.publish(topic: topic, payload: payload, qos: .atLeastOnce)
+            } catch {
+                throw APIError(.serviceUnavailable, code: "publish_failed", "cannot publish the command: \(error)")
+            }
+            return JSONResponse.make(["topic": .string(topic), "command": .object(object)], status: .accepted)
+        }
         api.get("devices/:id/telemetry") { request, context -> Response in
             let id = try context.parameters.require("id")
             return try await telemetryResponse(request: request, device: id)

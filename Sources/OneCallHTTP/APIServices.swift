@@ -60,6 +60,8 @@ public struct APIServices: Sendable {
     public var apiToken: String?
     /// The version `/openapi.json` names.
     public var version = "0"
+    /// The topic a device's commands go to (`POST /api/v1/devices/{id}/commands`).
+    public var commandTopic: @Sendable (String) -> String = { "aircon/commands/\($0)" }
     /// Metrics beyond the broker's.
     public var metrics: @Sendable () -> [Metric]
     /// The clock, in seconds since 1970.

@@ -31,6 +31,19 @@ public enum HTTPServer {
         router.get("/healthz") { _, _ in
             "ok\n"
         }
+        // The console is a static page; its API calls carry the token when one is required.
+        for path in ["/", "/console"] {
+            router.get(RouterPath(path)) { _, _ -> Response in
+                Response(
+                    status: .ok,
+                    headers: [
+                        .contentType: "text/html; charset=utf-8",
+                        .contentSecurityPolicy:
+                            "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'",
+                    ],
+                    body: .init(byteBuffer: ByteBuffer(string: ConsolePage.html)))
+            }
+        }
         let openAPI = router.group("openapi.json")
         if let token = services.apiToken { openAPI.add(middleware: BearerTokenMiddleware(token: token)) }
         let routes = OpenAPIDocument.RouteList()

@@ -27,6 +27,14 @@ enum OpenAPIDocument {
         "GET /metrics": .init(
             summary: "Prometheus text exposition (version 0.0.4)", tag: "operations", successType: "text/plain"),
         "GET /openapi.json": .init(summary: "This description", tag: "operations"),
+        "GET /": .init(summary: "The web console", tag: "operations", successType: "text/html"),
+        "GET /console": .init(summary: "The web console", tag: "operations", successType: "text/html"),
+        "POST /api/v1/devices/{id}/commands": .init(
+            summary: "Publish a command to a device (QoS 1 on its command topic)", tag: "devices",
+            body: (
+                "application/json", #"a JSON object, e.g. {"action": "inject_fault", "fault_type": "low_pressure"}"#
+            ),
+            responses: [("404", "no such device"), ("400", "not a JSON object")], success: "202"),
         "GET /api/v1/devices": .init(summary: "The device registry", tag: "devices"),
         "POST /api/v1/devices": .init(
             summary: "Register a device", tag: "devices", body: ("application/json", "a device"),
@@ -258,7 +266,7 @@ enum OpenAPIDocument {
                 ],
             ]
         }
-        if path == "/healthz" || path == "/metrics" { object["security"] = [] }
+        if ["/healthz", "/metrics", "/", "/console"].contains(path) { object["security"] = [] }
         return object
     }
 

@@ -80,6 +80,7 @@ import Testing
             timeout: 120)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("OneCall demo is running"))
+        #expect(result.stdout.contains("Console       http://127.0.0.1:"), "\(result.stdout)")
         #expect(result.stdout.contains("readings stored"), "\(result.stdout)")
         #expect(result.stdout.contains("aircon_4  indoor"), "\(result.stdout)")
         #expect(result.stdout.contains("demo: error event"), "\(result.stdout)")
