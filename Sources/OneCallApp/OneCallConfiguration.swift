@@ -44,8 +44,12 @@ public struct OneCallConfiguration: Sendable {
     public var noErrorCodes = ["None", ""]
     /// The largest HTTP request body accepted, in bytes.
     public var httpMaximumBodySize = 1 << 20
-    /// A bearer token the REST API requires (`Authorization: Bearer …`); required off loopback.
+    /// A bearer token the REST API requires (`Authorization: Bearer …`); required off loopback
+    /// unless operators sign in.
     public var httpAPIToken: String?
+    /// Operator accounts for the console and the API (`onecall passwd FILE NAME`); by default
+    /// `operators` in the data directory, when that file exists.
+    public var httpOperatorsFile: String?
     /// The longest a graceful shutdown may take, in seconds, before the rest is cancelled.
     public var shutdownTimeout = 30.0
     /// Tickets, e-mail, calls, the knowledge base and the planner.
@@ -57,6 +61,14 @@ public struct OneCallConfiguration: Sendable {
 
     /// The defaults.
     public init() {}
+
+    /// The operators file in use: `http.operators_file`, else `operators` in the data directory if
+    /// it exists.
+    public var operatorsFilePath: String? {
+        if let httpOperatorsFile { return httpOperatorsFile }
+        let path = (dataDirectory as NSString).appendingPathComponent("operators")
+        return FileManager.default.fileExists(atPath: path) ? path : nil
+    }
 
     /// The SQLite database file: `storage.path`, else `onecall.sqlite` in the data directory.
     public var databasePath: String {
@@ -187,6 +199,9 @@ public struct OneCallConfiguration: Sendable {
         },
         Key(name: "http.api_token", kind: .string, help: "bearer token the REST API requires (secret)") {
             $0.httpAPIToken = ($1 as! String)
+        },
+        Key(name: "http.operators_file", kind: .string, help: "operator accounts (onecall passwd FILE NAME)") {
+            $0.httpOperatorsFile = ($1 as! String)
         },
         Key(name: "shutdown_timeout", kind: .double(1...3600), help: "longest graceful shutdown, s") {
             $0.shutdownTimeout = $1 as! Double
@@ -567,11 +582,11 @@ public struct OneCallConfiguration: Sendable {
                 reason: "listening on \(webSocket.host) beyond loopback requires authentication: set "
                     + "mqtt.allow_anonymous false, with mqtt.password_file and/or device passwords in the registry")
         }
-        if !Self.isLoopback(http.host) && httpAPIToken == nil {
+        if !Self.isLoopback(http.host) && httpAPIToken == nil && operatorsFilePath == nil {
             throw ConfigurationError(
                 key: "http.host",
-                reason: "listening on \(http.host) beyond loopback requires http.api_token (the REST API can "
-                    + "create devices with passwords)")
+                reason: "listening on \(http.host) beyond loopback requires http.api_token or operator accounts "
+                    + "(http.operators_file): the REST API can create devices with passwords")
         }
         if let token = httpAPIToken, token.utf8.count < 16 {
             throw ConfigurationError(key: "http.api_token", reason: "must be at least 16 characters")

@@ -278,6 +278,7 @@ public struct OneCallServer: Sendable {
                 search: { await workflow.search($0, limit: $1) }, calls: storage,
                 contactCenter: overview, chat: chat))
         api.version = OneCallVersion.current
+        api.operators = try Self.operators(configuration)
         let clearFault = try? configuration.workflow.validated().clearFault
         api.commandTopic = { (clearFault ?? ClearFaultConfiguration()).topic(for: $0) }
         let http = HTTPServer.makeService(configuration: configuration.http, services: api, logger: logger) {
@@ -304,6 +305,21 @@ public struct OneCallServer: Sendable {
         let group = ServiceGroup(configuration: groupConfiguration)
         self.group.withLockedValue { $0 = group }
         try await group.run()
+    }
+
+    /// The operator accounts of `http.operators_file`, read and checked at start.
+    static func operators(_ configuration: OneCallConfiguration) throws(ConfigurationError) -> OperatorSessions? {
+        guard let path = configuration.operatorsFilePath else { return nil }
+        guard let data = FileManager.default.contents(atPath: path), data.count <= 4 << 20 else {
+            throw ConfigurationError(key: "http.operators_file", reason: "cannot read \(path) (or larger than 4 MiB)")
+        }
+        let accounts: PasswordFile
+        do {
+            accounts = try PasswordFile(parsing: String(decoding: data, as: UTF8.self))
+        } catch {
+            throw ConfigurationError(key: "http.operators_file", reason: "\(path): \(error.reason)")
+        }
+        return OperatorSessions(accounts: accounts)
     }
 
     /// Stops a running server gracefully, as SIGTERM does.

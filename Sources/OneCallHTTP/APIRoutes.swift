@@ -11,9 +11,10 @@ struct APIRoutes: Sendable {
         let things = router.group("things")
         let awsThings = router.group("api/things")
         let mcp = router.group("mcp")
-        if let token = services.apiToken {
-            for group in [api, things, awsThings, mcp] { group.add(middleware: BearerTokenMiddleware(token: token)) }
+        if let middleware = BearerTokenMiddleware(services: services) {
+            for group in [api, things, awsThings, mcp] { group.add(middleware: middleware) }
         }
+        registerSignIn(router: router, api: api)
         if let workflow = services.workflow {
             WorkflowRoutes(workflow: workflow, maximumBodySize: services.maximumBodySize, clock: services.clock)
                 .register(api: api, mcp: mcp)
@@ -23,6 +24,34 @@ struct APIRoutes: Sendable {
         registerEvents(on: api)
         registerRules(on: api)
         registerShadows(things: things, awsThings: awsThings)
+    }
+
+    // MARK: Sign-in
+
+    /// `POST /api/v1/login` (open: it is how an operator gets a token) and `POST /api/v1/logout`.
+    func registerSignIn(router: Router<BasicRequestContext>, api: RouterGroup<BasicRequestContext>) {
+        let services = self.services
+        router.post("api/v1/login") { request, _ -> Response in
+            guard let operators = services.operators else {
+                throw APIError.notFound("no operator accounts are configured (http.operators_file)")
+            }
+            let object = try await JSONResponse.object(of: request, limit: 8192)
+            for key in object.keys where key != "username" && key != "password" {
+                throw APIError.badRequest("unknown member \(key); members: username, password")
+            }
+            guard let username = object["username"]?.stringValue, let password = object["password"]?.stringValue
+            else { throw APIError.badRequest("username and password must be strings") }
+            guard let session = operators.signIn(username: username, password: password, now: services.clock())
+            else { throw APIError(.unauthorized, code: "unauthorized", "wrong user name or password") }
+            return JSONResponse.make([
+                "token": .string(session.token), "expires_at": .double(session.expires), "username": .string(username),
+            ])
+        }
+        api.post("logout") { request, _ -> Response in
+            let header = request.headers[.authorization] ?? ""
+            if header.hasPrefix("Bearer ") { services.operators?.signOut(token: String(header.dropFirst(7))) }
+            return JSONResponse.make(["signed_out": true])
+        }
     }
 
     // MARK: Devices
@@ -313,18 +342,35 @@ extension ErrorEvent {
     }
 }
 
-/// Requires `Authorization: Bearer <token>` on the routes it guards; answers 401 otherwise.
+/// Requires `Authorization: Bearer <token>` on the routes it guards — the configured API token, or
+/// a signed-in operator's — and answers 401 otherwise.
 struct BearerTokenMiddleware: RouterMiddleware {
     typealias Context = BasicRequestContext
-    let token: String
+    let token: String?
+    let operators: OperatorSessions?
+    let clock: @Sendable () -> Double
+
+    /// The middleware for the configured credentials; `nil` when there are none (loopback only).
+    init?(services: APIServices) {
+        guard services.apiToken != nil || services.operators != nil else { return nil }
+        token = services.apiToken
+        operators = services.operators
+        clock = services.clock
+    }
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        let expected = Array("Bearer \(token)".utf8)
-        let given = Array((request.headers[.authorization] ?? "").utf8)
+        let header = request.headers[.authorization] ?? ""
+        if let operators, header.hasPrefix("Bearer "),
+            operators.user(token: String(header.dropFirst(7)), now: clock()) != nil
+        {
+            return try await next(request, context)
+        }
+        let expected = Array("Bearer \(token ?? "")".utf8)
+        let given = Array(header.utf8)
         // Compared in time that does not depend on where the first difference is.
-        var difference = UInt8(expected.count == given.count ? 0 : 1)
+        var difference = UInt8(expected.count == given.count && token != nil ? 0 : 1)
         for index in 0..<min(expected.count, given.count) { difference |= expected[index] ^ given[index] }
         guard difference == 0 else {
             throw APIError(.unauthorized, code: "unauthorized", "a valid 'Authorization: Bearer' token is required")

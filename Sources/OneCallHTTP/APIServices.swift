@@ -58,6 +58,8 @@ public struct APIServices: Sendable {
     public var maximumBodySize: Int
     /// The bearer token the API requires, if any.
     public var apiToken: String?
+    /// Operator accounts and their sign-in tokens, when an operators file is configured.
+    public var operators: OperatorSessions?
     /// The version `/openapi.json` names.
     public var version = "0"
     /// The topic a device's commands go to (`POST /api/v1/devices/{id}/commands`).

@@ -49,6 +49,13 @@ enum ConsolePage {
         .err { color: var(--bad); font-weight: 600; }
         .row-actions { display: flex; flex-wrap: wrap; gap: 4px; }
         .mute { color: var(--mute); }
+        #signin { position: fixed; inset: 0; background: rgba(20, 24, 33, .55); display: flex; align-items: center;
+                  justify-content: center; z-index: 10; }
+        #signin[hidden] { display: none; }
+        #signin form { background: var(--card); padding: 18px; border-radius: 10px; width: min(340px, 92vw);
+                       display: flex; flex-direction: column; gap: 10px; }
+        #signin label { display: flex; flex-direction: column; gap: 4px; font-size: 13px; }
+        #signin input { padding: 8px; border: 1px solid var(--line); border-radius: 7px; font: inherit; }
         @media (max-width: 820px) {
           main { grid-template-columns: minmax(0, 1fr); padding: 8px; gap: 10px; }
           #chat { grid-row: auto; max-height: none; min-height: 360px; }
@@ -61,7 +68,16 @@ enum ConsolePage {
         </style>
         </head>
         <body>
-        <header><h1>OneCall</h1><span class="status" id="status">connecting…</span></header>
+        <header><h1>OneCall</h1><span class="status"><span id="who"></span> <span id="status">connecting…</span></span></header>
+        <div id="signin" hidden>
+          <form id="signin-form">
+            <h2>Sign in</h2>
+            <label>User name <input id="username" autocomplete="username" required></label>
+            <label>Password <input id="password" type="password" autocomplete="current-password" required></label>
+            <button class="primary" type="submit">Sign in</button>
+            <div id="signin-error" class="err" role="alert"></div>
+          </form>
+        </div>
         <main>
           <section id="chat">
             <h2>Ask OneCall</h2>
@@ -93,18 +109,46 @@ enum ConsolePage {
         const session = sessionStorage.getItem("onecall.session") || ("web-" + Math.random().toString(36).slice(2));
         sessionStorage.setItem("onecall.session", session);
         function token() { return localStorage.getItem("onecall.token") || ""; }
-        async function api(method, path, body) {
+        async function api(method, path, body, retried) {
           const headers = { "Accept": "application/json" };
           if (token()) headers["Authorization"] = "Bearer " + token();
           if (body !== undefined) headers["Content-Type"] = "application/json";
           const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-          if (response.status === 401) {
-            const value = prompt("This OneCall needs its API token (http.api_token):");
-            if (value) { localStorage.setItem("onecall.token", value); return api(method, path, body); }
+          if (response.status === 401 && path !== "/api/v1/login" && !retried) {
+            await signIn();
+            return api(method, path, body, true);
           }
           const data = await response.json().catch(() => ({}));
           if (!response.ok) throw new Error((data.error && data.error.message) || ("HTTP " + response.status));
           return data;
+        }
+        let signingIn = null;
+        function signIn() {
+          if (signingIn) return signingIn;
+          localStorage.removeItem("onecall.token");
+          const dialog = document.getElementById("signin");
+          dialog.hidden = false;
+          document.getElementById("username").focus();
+          signingIn = new Promise(resolve => {
+            document.getElementById("signin-form").onsubmit = async event => {
+              event.preventDefault();
+              const message = document.getElementById("signin-error");
+              const response = await fetch("/api/v1/login", { method: "POST", headers: { "Content-Type": "application/json" },
+                body: JSON.stringify({ username: document.getElementById("username").value,
+                                       password: document.getElementById("password").value }) });
+              if (response.status === 404) {
+                const value = prompt("This OneCall has no operator accounts; its API token (http.api_token):");
+                if (value) localStorage.setItem("onecall.token", value);
+              } else if (!response.ok) { message.textContent = "Wrong user name or password."; return; }
+              else {
+                const data = await response.json();
+                localStorage.setItem("onecall.token", data.token);
+                document.getElementById("who").textContent = data.username;
+              }
+              message.textContent = ""; dialog.hidden = true; signingIn = null; resolve();
+            };
+          });
+          return signingIn;
         }
         function escapeHTML(text) {
           return String(text).replace(/[&<>"']/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);

@@ -45,7 +45,7 @@ public enum HTTPServer {
             }
         }
         let openAPI = router.group("openapi.json")
-        if let token = services.apiToken { openAPI.add(middleware: BearerTokenMiddleware(token: token)) }
+        if let middleware = BearerTokenMiddleware(services: services) { openAPI.add(middleware: middleware) }
         let routes = OpenAPIDocument.RouteList()
         openAPI.get { _, _ -> Response in
             JSONResponse.make(OpenAPIDocument.document(routes: routes.value, version: services.version))

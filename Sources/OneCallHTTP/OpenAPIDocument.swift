@@ -35,6 +35,11 @@ enum OpenAPIDocument {
                 "application/json", #"a JSON object, e.g. {"action": "inject_fault", "fault_type": "low_pressure"}"#
             ),
             responses: [("404", "no such device"), ("400", "not a JSON object")], success: "202"),
+        "POST /api/v1/login": .init(
+            summary: "Sign an operator in: a bearer token for the API and the console", tag: "operators",
+            body: ("application/json", #"{"username": "...", "password": "..."}"#),
+            responses: [("401", "wrong user name or password"), ("404", "no operator accounts")]),
+        "POST /api/v1/logout": .init(summary: "End the token's session", tag: "operators"),
         "GET /api/v1/devices": .init(summary: "The device registry", tag: "devices"),
         "POST /api/v1/devices": .init(
             summary: "Register a device", tag: "devices", body: ("application/json", "a device"),
@@ -266,7 +271,7 @@ enum OpenAPIDocument {
                 ],
             ]
         }
-        if ["/healthz", "/metrics", "/", "/console"].contains(path) { object["security"] = [] }
+        if ["/healthz", "/metrics", "/", "/console", "/api/v1/login"].contains(path) { object["security"] = [] }
         return object
     }
 

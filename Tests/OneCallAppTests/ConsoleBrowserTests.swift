@@ -1,5 +1,6 @@
 import Foundation
 import OneCallApp
+import OneCallBroker
 import OneCallCore
 import OneCallMQTT
 import OneCallSimulator
@@ -23,6 +24,10 @@ struct ConsoleBrowserTests {
         configuration.mqtt.port = 0
         configuration.http.port = 0
         try configuration.set("anomaly.enabled", false)
+        // Operators sign in: the page must ask first.
+        let operators = (configuration.dataDirectory as NSString).appendingPathComponent("operators")
+        try (try PasswordFile.line(username: "ana", password: "harbour-lights") + "\n").write(
+            toFile: operators, atomically: true, encoding: .utf8)
         let knowledge = (configuration.dataDirectory as NSString).appendingPathComponent("knowledge")
         try FileManager.default.createDirectory(atPath: knowledge, withIntermediateDirectories: true)
         try ReferenceGuide.markdown.write(
@@ -36,7 +41,8 @@ struct ConsoleBrowserTests {
         let fleet = Task { try await simulator.run(readingsPerDevice: 1_000_000) }
         let script = TestEnvironment.root.appendingPathComponent("Tests/OneCallAppTests/Peers/console_test.py").path
         let result = try await TestEnvironment.run(
-            python, [script, "http://127.0.0.1:\(server.endpoints.httpPort)", "unit-1"], timeout: 150)
+            python, [script, "http://127.0.0.1:\(server.endpoints.httpPort)", "unit-1", "ana", "harbour-lights"],
+            timeout: 150)
         fleet.cancel()
         await server.stop()
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr.suffix(4000))")

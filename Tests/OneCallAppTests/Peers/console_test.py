@@ -3,7 +3,10 @@ OneCall with one simulated air conditioner: the device shows up with its reading
 the chat gets its answer, a fault injected from the device's row becomes a ticket, the ticket is
 acknowledged from its row, and the page fits a phone's width.
 
-    python3 console_test.py URL DEVICE
+    python3 console_test.py URL DEVICE [USERNAME PASSWORD]
+
+With a user name, the console must first ask the operator to sign in: a wrong password is refused
+on the page, the right one lets it in.
 """
 import sys
 import time
@@ -29,6 +32,7 @@ def wait(what, predicate, timeout=30.0):
 
 def main():
     url, device = sys.argv[1], sys.argv[2]
+    credentials = sys.argv[3:5] if len(sys.argv) >= 5 else None
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
     for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -38,6 +42,18 @@ def main():
     try:
         driver.get(url + "/")
         assert "OneCall" in driver.title, driver.title
+        if credentials:
+            wait("the sign-in form", lambda: driver.find_element(By.ID, "signin").is_displayed())
+            driver.find_element(By.ID, "username").send_keys(credentials[0])
+            driver.find_element(By.ID, "password").send_keys(credentials[1] + "-wrong")
+            driver.find_element(By.CSS_SELECTOR, "#signin-form button").click()
+            wait("the refusal", lambda: "Wrong" in driver.find_element(By.ID, "signin-error").text)
+            password = driver.find_element(By.ID, "password")
+            password.clear()
+            password.send_keys(credentials[1])
+            driver.find_element(By.CSS_SELECTOR, "#signin-form button").click()
+            wait("the console", lambda: not driver.find_element(By.ID, "signin").is_displayed())
+            assert credentials[0] in driver.find_element(By.ID, "who").text
         wait("the device row", lambda: device in driver.find_element(By.CSS_SELECTOR, "#devices tbody").text)
         wait("a reading", lambda: "power" in driver.find_element(
             By.CSS_SELECTOR, f'tr[data-device-row="{device}"]').text)

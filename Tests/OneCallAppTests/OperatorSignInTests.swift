@@ -1,0 +1,76 @@
+import Foundation
+import OneCallApp
+import OneCallBroker
+import OneCallCore
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// Operators sign in with a name and password from the operators file and get a bearer token
+/// that opens the API; everything but the console page, `/healthz` and `/metrics` then needs one.
+@Suite("Operator sign-in", .serialized, .timeLimit(.minutes(2)))
+struct OperatorSignInTests {
+    @Test
+    func aSignedInOperatorHasATokenThatOpensTheAPIUntilSignOut() async throws {
+        var configuration = OneCallConfiguration()
+        configuration.dataDirectory = try TestEnvironment.temporaryDirectory().path
+        configuration.mqtt.port = 0
+        configuration.http.port = 0
+        let file = (configuration.dataDirectory as NSString).appendingPathComponent("operators")
+        try [
+            try PasswordFile.line(username: "ana", password: "harbour-lights"),
+            try PasswordFile.line(username: "bo", password: "night-shift"),
+        ].joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        let server = try await RunningServer.start(configuration)
+        let url = "http://127.0.0.1:\(server.endpoints.httpPort)"
+        do {
+            #expect(try await request("GET", "\(url)/api/v1/tickets").status == 401)
+            #expect(try await request("GET", "\(url)/openapi.json").status == 401)
+            #expect(try await authorized("GET", "\(url)/healthz", token: "none") == 200)
+            #expect(try await authorized("GET", "\(url)/", token: "none") == 200)
+            let wrong = try await request("POST", "\(url)/api/v1/login", ["username": "ana", "password": "nope"])
+            #expect(wrong.status == 401)
+            #expect(wrong.body["error"]?["code"] == "unauthorized")
+            #expect(
+                try await request("POST", "\(url)/api/v1/login", ["username": "eve", "password": "harbour-lights"])
+                    .status == 401)
+            #expect(try await request("POST", "\(url)/api/v1/login", ["user": "ana"]).status == 400)
+            let signedIn = try await request(
+                "POST", "\(url)/api/v1/login", ["username": "ana", "password": "harbour-lights"])
+            #expect(signedIn.status == 200)
+            let token = try #require(signedIn.body["token"]?.stringValue)
+            #expect(token.count == 64)
+            #expect(signedIn.body["username"] == "ana")
+
+            #expect(try await authorized("GET", "\(url)/api/v1/tickets", token: token) == 200)
+            #expect(try await authorized("GET", "\(url)/openapi.json", token: token) == 200)
+            #expect(try await authorized("GET", "\(url)/api/v1/tickets", token: String(token.reversed())) == 401)
+            #expect(try await authorized("POST", "\(url)/api/v1/logout", token: token) == 200)
+            #expect(try await authorized("GET", "\(url)/api/v1/tickets", token: token) == 401)
+        } catch {
+            await server.stop()
+            throw error
+        }
+        await server.stop()
+    }
+
+    @Test
+    func anOperatorsFileThatCannotBeReadFailsTheStartWithTheKey() async throws {
+        var configuration = OneCallConfiguration()
+        configuration.dataDirectory = try TestEnvironment.temporaryDirectory().path
+        configuration.mqtt.port = 0
+        configuration.http.port = 0
+        try configuration.set("http.operators_file", "/nonexistent/operators")
+        await #expect(throws: ConfigurationError.self) { _ = try await RunningServer.start(configuration) }
+    }
+
+    func authorized(_ method: String, _ url: String, token: String) async throws -> Int {
+        var request = URLRequest(url: URL(string: url)!)
+        request.httpMethod = method
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        let (_, response) = try await URLSession.shared.data(for: request)
+        return (response as? HTTPURLResponse)?.statusCode ?? 0
+    }
+}
