@@ -1,6 +1,7 @@
 /// The web console: one page, no external assets, served at `/` by `onecall serve`. It talks to
-/// the REST API with the page's token (asked for once when the API requires one) and refreshes
-/// devices, tickets and calls every two seconds.
+/// the REST API with the operator's token (it asks them to sign in when the API refuses it), takes
+/// live updates and chat answers over the websocket at `/api/v1/ws`, and polls every two seconds
+/// while that is down.
 enum ConsolePage {
     static let html = #"""
         <!doctype html>
@@ -183,11 +184,43 @@ enum ConsolePage {
           div.className = "msg " + kind; div.innerHTML = html; box.appendChild(div); box.scrollTop = box.scrollHeight;
           return div;
         }
+        // Live updates and the chat over the websocket; REST and polling while it is down.
+        let socket = null, live = false, nextID = 1;
+        const waiting = new Map();
+        function connect() {
+          const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+          const query = token() ? "?token=" + encodeURIComponent(token()) : "";
+          socket = new WebSocket(scheme + "//" + location.host + "/api/v1/ws" + query);
+          socket.onopen = () => { live = true; refresh(); };
+          socket.onmessage = event => {
+            let m; try { m = JSON.parse(event.data); } catch (_) { return; }
+            if (m.type === "changed" || m.type === "tick") refresh();
+            else if (waiting.has(m.id)) { waiting.get(m.id)(m); waiting.delete(m.id); }
+          };
+          socket.onclose = () => {
+            live = false;
+            for (const resolve of waiting.values()) resolve(null);
+            waiting.clear();
+            setTimeout(connect, 3000);
+          };
+        }
+        function askLive(question) {
+          if (!live) return Promise.resolve(null);
+          const id = nextID++;
+          return new Promise(resolve => {
+            waiting.set(id, resolve);
+            socket.send(JSON.stringify({ type: "chat", id, session, message: question }));
+            setTimeout(() => { if (waiting.has(id)) { waiting.delete(id); resolve(null); } }, 15000);
+          });
+        }
         async function ask(question) {
           addMessage("you", escapeHTML(question));
           const pending = addMessage("bot", "<span class=mute>…</span>");
           try {
-            const answer = await api("POST", "/api/v1/chat", { session, message: question });
+            let answer = await askLive(question);
+            pending.dataset.via = answer ? "websocket" : "rest";
+            if (answer && answer.type === "error") throw new Error(answer.message);
+            if (!answer) answer = await api("POST", "/api/v1/chat", { session, message: question });
             const facts = (answer.facts || []).map(f => escapeHTML(f.source)).join(" · ");
             pending.innerHTML = markdown(answer.answer) + (facts ? "<div class=facts>facts: " + facts + "</div>" : "");
             pending.dataset.intent = answer.intent || "";
@@ -277,11 +310,14 @@ enum ConsolePage {
           if (busy) return; busy = true;
           try {
             await Promise.all([refreshDevices(), refreshTickets()]);
-            document.getElementById("status").textContent = "updated " + new Date().toLocaleTimeString();
+            document.getElementById("status").textContent =
+              (live ? "live, " : "") + "updated " + new Date().toLocaleTimeString();
           } catch (error) { document.getElementById("status").textContent = error.message; }
           busy = false;
         }
-        refresh(); refreshKnowledge().catch(() => {}); setInterval(refresh, 2000); setInterval(() => refreshKnowledge().catch(() => {}), 15000);
+        refresh().then(connect); refreshKnowledge().catch(() => {});
+        setInterval(() => { if (!live) refresh(); }, 2000);
+        setInterval(() => refreshKnowledge().catch(() => {}), 15000);
         </script>
         </body>
         </html>

@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import NIOCore
 import OneCallBroker
@@ -60,6 +61,13 @@ public enum HTTPServer {
         routes.value = router.routes.map { (method: $0.method.rawValue, path: $0.path.description) }
         return Application(
             router: router,
+            server: .http1WebSocketUpgrade { request, _, logger in
+                guard ConsoleWebSocket.accepts(request, services: services) else { return .dontUpgrade }
+                return .upgrade([:]) { inbound, outbound, _ in
+                    try await ConsoleWebSocket.serve(
+                        inbound: inbound, outbound: outbound, services: services, logger: logger)
+                }
+            },
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "onecall"),
             onServerRunning: { channel in await onStarted(channel.localAddress?.port ?? configuration.port) },

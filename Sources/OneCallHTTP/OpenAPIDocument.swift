@@ -119,6 +119,10 @@ enum OpenAPIDocument {
         "GET /api/v1/contact-center": .init(
             summary: "Flows, hours, queues, rosters, the provider and call counters", tag: "calls",
             responses: [("404", "the contact center is off")]),
+        "GET /api/v1/ws": .init(
+            summary: "The console's websocket (?token=): pushes changed/tick, answers chat messages", tag: "chat",
+            query: [("token", "the API or operator token, when the API requires one")],
+            responses: [("400", "not a websocket upgrade")], success: "101", successType: "application/json"),
         "POST /api/v1/chat": .init(
             summary: "Ask a question: an answer in Markdown with the facts it used", tag: "chat",
             body: ("application/json", #"{"session": "...", "message": "..."}"#),

@@ -97,6 +97,10 @@ struct WorkflowRoutes: Sendable {
             }
             return JSONResponse.make(.object(try await Self.callJSON(call, store: store)))
         }
+        // Reached only when the request was not upgraded (see ConsoleWebSocket).
+        api.get("ws") { _, _ -> Response in
+            throw APIError.badRequest("a websocket upgrade is required", code: "upgrade_required")
+        }
         api.post("chat") { request, _ -> Response in
             guard let chat = workflow.chat else { throw APIError.notFound("the chat is not enabled") }
             let bytes = try await JSONResponse.body(of: request, limit: limit)

@@ -47,6 +47,10 @@ struct OperatorSignInTests {
             #expect(try await authorized("GET", "\(url)/api/v1/tickets", token: token) == 200)
             #expect(try await authorized("GET", "\(url)/openapi.json", token: token) == 200)
             #expect(try await authorized("GET", "\(url)/api/v1/tickets", token: String(token.reversed())) == 401)
+            // The console's websocket: upgraded with the token in the query, refused (400) without.
+            #expect(try await Self.upgradeStatus(port: server.endpoints.httpPort, query: "") == "400")
+            #expect(try await Self.upgradeStatus(port: server.endpoints.httpPort, query: "?token=nope") == "400")
+            #expect(try await Self.upgradeStatus(port: server.endpoints.httpPort, query: "?token=\(token)") == "101")
             #expect(try await authorized("POST", "\(url)/api/v1/logout", token: token) == 200)
             #expect(try await authorized("GET", "\(url)/api/v1/tickets", token: token) == 401)
         } catch {
@@ -64,6 +68,21 @@ struct OperatorSignInTests {
         configuration.http.port = 0
         try configuration.set("http.operators_file", "/nonexistent/operators")
         await #expect(throws: ConfigurationError.self) { _ = try await RunningServer.start(configuration) }
+    }
+
+    /// The status code of a websocket upgrade request to `/api/v1/ws` (a raw socket, as a browser sends it).
+    static func upgradeStatus(port: Int, query: String) async throws -> String {
+        let script = """
+            import socket, sys
+            s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
+            s.sendall(("GET /api/v1/ws" + sys.argv[2] + " HTTP/1.1\\r\\nHost: 127.0.0.1\\r\\nUpgrade: websocket\\r\\n"
+                       "Connection: Upgrade\\r\\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\\r\\n"
+                       "Sec-WebSocket-Version: 13\\r\\n\\r\\n").encode())
+            print(s.recv(4096).decode(errors="replace").split(" ")[1])
+            """
+        let python = try TestEnvironment.requirePeer("python3", install: "apt-get install python3")
+        let result = try await TestEnvironment.run(python, ["-c", script, String(port), query], timeout: 30)
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     func authorized(_ method: String, _ url: String, token: String) async throws -> Int {

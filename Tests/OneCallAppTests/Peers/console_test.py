@@ -62,9 +62,12 @@ def main():
         question.send_keys(f"Please tell me about the device {device}")
         driver.find_element(By.CSS_SELECTOR, "#ask button[type=submit]").click()
         answer = wait("the chat's answer", lambda: next(
-            (m.text for m in driver.find_elements(By.CSS_SELECTOR, ".msg.bot")
+            (m for m in driver.find_elements(By.CSS_SELECTOR, ".msg.bot")
              if device in m.text and "Site owner" in m.text), None))
-        print("answer:", answer.splitlines()[0])
+        print("answer:", answer.text.splitlines()[0], "via", answer.get_attribute("data-via"))
+        # The page is live: the answer came over the websocket, not the REST fallback.
+        assert answer.get_attribute("data-via") == "websocket", answer.get_attribute("data-via")
+        wait("the live status", lambda: "live" in driver.find_element(By.ID, "status").text)
 
         driver.find_element(
             By.CSS_SELECTOR, f'button[data-device="{device}"][data-fault="compressor_failure"]').click()
