@@ -50,6 +50,7 @@ enum ConsolePage {
         .err { color: var(--bad); font-weight: 600; }
         .row-actions { display: flex; flex-wrap: wrap; gap: 4px; }
         .mute { color: var(--mute); }
+        .shadow { font-size: 12px; margin-top: 3px; }
         #signin { position: fixed; inset: 0; background: rgba(20, 24, 33, .55); display: flex; align-items: center;
                   justify-content: center; z-index: 10; }
         #signin[hidden] { display: none; }
@@ -252,10 +253,19 @@ enum ConsolePage {
                   .map(k => "<span class=mute>" + escapeHTML(k) + "</span> " + escapeHTML(p[k])).join(" · ");
               }
             } catch (_) {}
+            let shadow = "";
+            try {
+              const doc = await api("GET", "/things/" + encodeURIComponent(device.device_id) + "/shadow");
+              const state = doc.state || {};
+              const part = (name, value) => value && Object.keys(value).length ?
+                "<span class=mute>" + name + "</span> " + escapeHTML(JSON.stringify(value).slice(0, 160)) : "";
+              shadow = ["shadow v" + escapeHTML(doc.version), part("desired", state.desired),
+                        part("delta", state.delta)].filter(Boolean).join(" · ");
+            } catch (_) { shadow = "<span class=mute>no shadow</span>"; }
             const id = escapeHTML(device.device_id);
             const faultButtons = faults.map(f => `<button data-device="${id}" data-fault="${f}">${f.replace("_", " ")}</button>`).join("");
             return `<tr data-device-row="${id}"><td><strong>${id}</strong><br><span class=mute>${escapeHTML(device.city || "")}</span></td>` +
-              `<td>${reading || "<span class=mute>no readings</span>"}</td>` +
+              `<td>${reading || "<span class=mute>no readings</span>"}<div class=shadow>${shadow}</div></td>` +
               `<td><div class=row-actions>${faultButtons}<button data-device="${id}" data-wattage="abnormal">abnormal wattage</button>` +
               `<button data-device="${id}" data-clear="1">clear</button></div></td></tr>`;
           }));

@@ -51,7 +51,13 @@ public enum HTTPServer {
         openAPI.get { _, _ -> Response in
             JSONResponse.make(OpenAPIDocument.document(routes: routes.value, version: services.version))
         }
-        router.get("/metrics") { _, _ -> Response in
+        // Beyond loopback only /healthz (and the static console page, which holds no data) is open.
+        let metrics = router.group("metrics")
+        let loopback =
+            ["127.0.0.1", "::1", "localhost"].contains(configuration.host)
+            || configuration.host.hasPrefix("127.")
+        if !loopback, let middleware = BearerTokenMiddleware(services: services) { metrics.add(middleware: middleware) }
+        metrics.get { _, _ -> Response in
             let text = PrometheusText.render(broker: broker, extra: services.metrics())
             return Response(
                 status: .ok,

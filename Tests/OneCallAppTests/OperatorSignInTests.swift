@@ -61,6 +61,30 @@ struct OperatorSignInTests {
     }
 
     @Test
+    func beyondLoopbackOnlyTheHealthCheckAndTheConsoleShellAreOpen() async throws {
+        var configuration = OneCallConfiguration()
+        configuration.dataDirectory = try TestEnvironment.temporaryDirectory().path
+        configuration.mqtt.port = 0
+        configuration.http.port = 0
+        configuration.http.host = "0.0.0.0"
+        try configuration.set("http.api_token", "a-token-of-twenty-chars")
+        let server = try await RunningServer.start(configuration)
+        let url = "http://127.0.0.1:\(server.endpoints.httpPort)"
+        do {
+            #expect(try await authorized("GET", "\(url)/healthz", token: "none") == 200)
+            #expect(try await authorized("GET", "\(url)/", token: "none") == 200)
+            for path in ["/metrics", "/openapi.json", "/api/v1/tickets", "/api/v1/devices"] {
+                #expect(try await authorized("GET", url + path, token: "none") == 401, "\(path)")
+                #expect(try await authorized("GET", url + path, token: "a-token-of-twenty-chars") == 200, "\(path)")
+            }
+        } catch {
+            await server.stop()
+            throw error
+        }
+        await server.stop()
+    }
+
+    @Test
     func anOperatorsFileThatCannotBeReadFailsTheStartWithTheKey() async throws {
         var configuration = OneCallConfiguration()
         configuration.dataDirectory = try TestEnvironment.temporaryDirectory().path

@@ -57,6 +57,8 @@ def main():
         wait("the device row", lambda: device in driver.find_element(By.CSS_SELECTOR, "#devices tbody").text)
         wait("a reading", lambda: "power" in driver.find_element(
             By.CSS_SELECTOR, f'tr[data-device-row="{device}"]').text)
+        wait("the device's shadow", lambda: "shadow v" in driver.find_element(
+            By.CSS_SELECTOR, f'tr[data-device-row="{device}"]').text)
 
         question = driver.find_element(By.ID, "question")
         question.send_keys(f"Please tell me about the device {device}")
