@@ -106,6 +106,19 @@ public final class ChatEngine: Sendable {
             answer = try await deviceTicketAnswer(device: device, ticketID: ticket, turn)
             next.deviceID = device
             next.ticketID = ticket
+        case .deviceCode(let device, let code):
+            let tickets = try await source.tickets.tickets(TicketQuery(deviceID: device, errorCode: code, limit: 1))
+            if let ticket = tickets.first {
+                answer = try await deviceTicketAnswer(device: device, ticketID: ticket.uniqueID, turn)
+                next.ticketID = ticket.uniqueID
+            } else {
+                let guide = errorCodeAnswer(code, turn)
+                answer = ChatAnswer(
+                    answer: "\(ChatFormat.code(device)) has no ticket for \(ChatFormat.code(code)).\n\n" + guide.answer,
+                    facts: guide.facts, intent: ChatIntent.errorCode.rawValue, grounded: guide.grounded)
+                next.code = code
+            }
+            next.deviceID = device
         case .ticketStatus(let ticketID, let asked):
             let (reply, ticket) = try await ticketStatusAnswer(ticketID, asked: asked, turn)
             answer = reply

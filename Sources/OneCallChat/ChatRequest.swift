@@ -9,6 +9,9 @@ enum ChatRequest: Sendable {
     /// A code that no guide covers.
     case unknownCode(String)
     case deviceTicket(deviceID: String, ticketID: String)
+    /// A code on a named device ("E2 on unit-7"): that device's newest ticket for the code, else the
+    /// code from the guides.
+    case deviceCode(deviceID: String, code: String)
     case ticketStatus(ticketID: String, asked: Ticket.Status?)
     case ticketList(deviceID: String?, filter: ChatTicketFilter)
     case problems
@@ -23,7 +26,7 @@ enum ChatRequest: Sendable {
         switch self {
         case .device, .unknownDevice, .deviceNeeded: return .device
         case .errorCode, .unknownCode: return .errorCode
-        case .deviceTicket: return .deviceTicket
+        case .deviceTicket, .deviceCode: return .deviceTicket
         case .ticketStatus: return .ticketStatus
         case .ticketList: return .ticketList
         case .problems: return .problems
@@ -59,7 +62,10 @@ enum ChatRequest: Sendable {
             let filter = ChatTicketFilter.asked(by: question, fallback: device == nil ? .unresolved : .all)
             return .ticketList(deviceID: device, filter: filter)
         }
-        // Error codes.
+        // Error codes, on a device or by themselves.
+        if let code = question.codes.first, let named, !telemetryWords || question.has(vocabulary.errorWords) {
+            return .deviceCode(deviceID: named, code: code)
+        }
         if let code = question.codes.first, named == nil || question.has(vocabulary.errorWords) {
             return .errorCode(code)
         }

@@ -55,6 +55,19 @@ struct TicketQuestionTests {
         #expect(!missing.grounded)
     }
 
+    @Test func aCodeOnADeviceGivesThatDevicesTicketOrSaysThereIsNone() async throws {
+        let world = try await ChatTestWorld()
+        let onDevice = try await world.ask("tell me about E2 on aircon_2")
+        #expect(onDevice.intent == "device_ticket")
+        #expect(onDevice.answer.contains(world.lowPressureTicket.uniqueID), "\(onDevice.answer)")
+        #expect(onDevice.facts.contains { $0.source == "tickets/\(world.lowPressureTicket.uniqueID)" })
+        // Another device with no ticket for the code: said so, then the code from the guide.
+        let elsewhere = try await world.ask("what about error E2 on aircon_4?")
+        #expect(elsewhere.answer.contains("has no ticket for"), "\(elsewhere.answer)")
+        #expect(elsewhere.facts.contains { $0.kind == .knowledge }, "\(elsewhere.facts)")
+        #expect(!elsewhere.facts.contains { $0.kind == .ticket })
+    }
+
     @Test func statusQuestionsAnswerYesOrNoFirst() async throws {
         let world = try await ChatTestWorld()
         let status = try await world.ask("status of ticket \(world.lowPressureTicket.uniqueID)")
