@@ -222,17 +222,10 @@ extension ContactCenterService {
         let previous = try await calls.callAttempts(callID: call.id)
         var policy = EscalationPolicy(
             roster: roster, hours: definitions.hours, attempts: previous.map(Self.escalationAttempt))
-        let index: Int
-        switch policy.nextStep(now: now) {
-        case .done, .exhausted:
-            return (nil, Self.progress(policy.nextStep(now: now), after: previous.last, roster: roster))
-        case .call(let operatorIndex, let at) where at > now:
-            return (
-                nil,
-                Self.progress(.call(operatorIndex: operatorIndex, at: at), after: previous.last, roster: roster)
-            )
-        case .call(let operatorIndex, _):
-            index = operatorIndex
+        // Due now: place it; anything else (later, settled, exhausted) is only recorded.
+        let step = policy.nextStep(now: now)
+        guard case .call(let index, let at) = step, at <= now else {
+            return (nil, Self.progress(step, after: previous.last, roster: roster))
         }
         let attempt = await place(
             call, ticket: ticket, roster: roster, operatorIndex: index, number: previous.count + 1,

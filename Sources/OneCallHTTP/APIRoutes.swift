@@ -362,19 +362,21 @@ struct BearerTokenMiddleware: RouterMiddleware {
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         let header = request.headers[.authorization] ?? ""
-        if let operators, header.hasPrefix("Bearer "),
-            operators.user(token: String(header.dropFirst(7)), now: clock()) != nil
-        {
-            return try await next(request, context)
-        }
-        let expected = Array("Bearer \(token ?? "")".utf8)
-        let given = Array(header.utf8)
-        // Compared in time that does not depend on where the first difference is.
-        var difference = UInt8(expected.count == given.count && token != nil ? 0 : 1)
-        for index in 0..<min(expected.count, given.count) { difference |= expected[index] ^ given[index] }
-        guard difference == 0 else {
+        guard header.hasPrefix("Bearer "), accepts(token: String(header.dropFirst(7))) else {
             throw APIError(.unauthorized, code: "unauthorized", "a valid 'Authorization: Bearer' token is required")
         }
         return try await next(request, context)
+    }
+
+    /// Whether `token` is a signed-in operator's or the API token (the latter compared in time
+    /// that does not depend on where the first difference is).
+    func accepts(token given: String) -> Bool {
+        if let operators, operators.user(token: given, now: clock()) != nil { return true }
+        guard let token else { return false }
+        let expected = Array(token.utf8)
+        let bytes = Array(given.utf8)
+        var difference = UInt8(expected.count == bytes.count ? 0 : 1)
+        for index in 0..<min(expected.count, bytes.count) { difference |= expected[index] ^ bytes[index] }
+        return difference == 0
     }
 }

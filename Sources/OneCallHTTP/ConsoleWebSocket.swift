@@ -2,7 +2,6 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdWebSocket
-import Logging
 import OneCallChat
 import OneCallCore
 import OneCallStorage
@@ -23,7 +22,7 @@ enum ConsoleWebSocket {
     /// Whether a request may be upgraded: the path, and the token when the API requires one.
     static func accepts(_ request: HTTPRequest, services: APIServices) -> Bool {
         guard let target = request.path, target == path || target.hasPrefix(path + "?") else { return false }
-        guard services.apiToken != nil || services.operators != nil else { return true }
+        guard let middleware = BearerTokenMiddleware(services: services) else { return true }
         let query = target.split(separator: "?", maxSplits: 1).dropFirst().first ?? ""
         let token = query.split(separator: "&").compactMap { pair -> String? in
             let parts = pair.split(separator: "=", maxSplits: 1)
@@ -31,20 +30,12 @@ enum ConsoleWebSocket {
             return String(parts[1]).removingPercentEncoding
         }.first
         guard let token, token.utf8.count <= 256 else { return false }
-        if let operators = services.operators, operators.user(token: token, now: services.clock()) != nil {
-            return true
-        }
-        guard let expected = services.apiToken else { return false }
-        let a = Array(expected.utf8)
-        let b = Array(token.utf8)
-        var difference = UInt8(a.count == b.count ? 0 : 1)
-        for index in 0..<min(a.count, b.count) { difference |= a[index] ^ b[index] }
-        return difference == 0
+        return middleware.accepts(token: token)
     }
 
     /// Serves one socket until the page goes away.
     static func serve(
-        inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, services: APIServices, logger: Logger
+        inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, services: APIServices
     ) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await push(outbound: outbound, services: services) }

@@ -67,11 +67,10 @@ public enum HTTPServer {
         routes.value = router.routes.map { (method: $0.method.rawValue, path: $0.path.description) }
         return Application(
             router: router,
-            server: .http1WebSocketUpgrade { request, _, logger in
+            server: .http1WebSocketUpgrade { request, _, _ in
                 guard ConsoleWebSocket.accepts(request, services: services) else { return .dontUpgrade }
                 return .upgrade([:]) { inbound, outbound, _ in
-                    try await ConsoleWebSocket.serve(
-                        inbound: inbound, outbound: outbound, services: services, logger: logger)
+                    try await ConsoleWebSocket.serve(inbound: inbound, outbound: outbound, services: services)
                 }
             },
             configuration: .init(
