@@ -2,6 +2,10 @@ import Foundation
 import OneCallApp
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Paths, peers and processes the end-to-end tests share.
 enum TestEnvironment {
     /// The repository root (tests read only files of this repository).
@@ -147,8 +151,29 @@ extension TestEnvironment {
         let conf = try temporaryDirectory().appendingPathComponent("mosquitto.conf").path
         try "listener \(port) 127.0.0.1\nallow_anonymous true\n".write(toFile: conf, atomically: true, encoding: .utf8)
         let process = try ChildProcess(mosquitto, ["-c", conf])
-        try await Task.sleep(for: .milliseconds(500))
-        return (process, port)
+        // Ready once it accepts a connection (a fixed sleep lost the race on a loaded machine).
+        for _ in 0..<200 {
+            if canConnect(port: port) { return (process, port) }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        process.stop()
+        throw PeerMissing(command: "mosquitto (not listening on \(port) after 10 s)")
+    }
+
+    /// Whether something accepts TCP connections on 127.0.0.1:`port`.
+    static func canConnect(port: Int) -> Bool {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
     }
 }
 
