@@ -14,9 +14,22 @@ public struct BrokerMessage: Sendable, Equatable {
     /// The client that published it, or `nil` for an in-process publisher.
     public var publisherClientIdentifier: String?
     /// Payload format indicator, content type, response topic, correlation data and user properties.
-    public var properties: MQTTProperties
+    public var properties: MQTTProperties {
+        get { boxedProperties?.value ?? MQTTProperties() }
+        set { boxedProperties = newValue.isEmpty ? nil : PropertiesBox(newValue) }
+    }
     /// When the message expires, in ``BrokerClock`` seconds, or `nil` for never.
     public var expiresAt: Double?
+
+    /// The properties, shared between copies and absent when empty (most messages): a message is
+    /// copied into every subscriber's queue, and the properties are larger than the rest of it.
+    private var boxedProperties: PropertiesBox?
+
+    private final class PropertiesBox: Sendable, Equatable {
+        let value: MQTTProperties
+        init(_ value: MQTTProperties) { self.value = value }
+        static func == (a: PropertiesBox, b: PropertiesBox) -> Bool { a === b || a.value == b.value }
+    }
 
     /// Creates a message.
     public init(
@@ -29,8 +42,8 @@ public struct BrokerMessage: Sendable, Equatable {
         self.qos = qos
         self.retain = retain
         self.publisherClientIdentifier = publisherClientIdentifier
-        self.properties = properties
         self.expiresAt = expiresAt
+        self.properties = properties
     }
 
     /// The forwarding properties of an incoming PUBLISH: only those that travel to subscribers.
