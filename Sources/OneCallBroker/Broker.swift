@@ -223,9 +223,8 @@ public final class Broker: Sendable {
             session.generation += 1
             session.expiryTimer?.cancel()
             session.expiryTimer = nil
-            session.willTimer?.cancel()
-            session.willTimer = nil
-            session.pendingWill = nil
+            session.delayedWill?.timer.cancel()
+            session.delayedWill = nil
             session.expiryInterval = expiryInterval
             session.setConnection(connection)
             session.drainScheduled = false
@@ -259,14 +258,13 @@ public final class Broker: Sendable {
                 let timer = timers.next().scheduleTask(in: .seconds(Int64(delay))) { [self] in
                     let fire: BrokerMessage? = session.lock.withLock {
                         guard session.generation == generation, session.connection == nil else { return nil }
-                        defer { session.pendingWill = nil }
-                        return session.pendingWill
+                        defer { session.delayedWill = nil }
+                        return session.delayedWill?.message
                     }
                     if let fire { publishWill(fire) }
                 }
                 session.lock.withLock {
-                    session.pendingWill = will
-                    session.willTimer = timer
+                    session.delayedWill = BrokerSession.DelayedWill(message: will, timer: timer)
                 }
             }
         }
@@ -276,7 +274,7 @@ public final class Broker: Sendable {
             let timer = timers.next().scheduleTask(in: .seconds(Int64(expiry))) { [self] in
                 endSession(session, generation: generation)
             }
-            session.lock.withLock { session.expiryTimer = timer }
+            session.lock.withLock { session.expiryTimer = BrokerSession.ExpiryTimer(timer) }
         }
     }
 
@@ -304,10 +302,10 @@ public final class Broker: Sendable {
     private func sessionEnded(_ session: BrokerSession) {
         let will: BrokerMessage? = session.lock.withLock {
             session.expiryTimer?.cancel()
-            session.willTimer?.cancel()
+            session.delayedWill?.timer.cancel()
             session.subscriptions = [:]
-            defer { session.pendingWill = nil }
-            return session.pendingWill
+            defer { session.delayedWill = nil }
+            return session.delayedWill?.message
         }
         if let will { publishWill(will) }
     }

@@ -1,8 +1,7 @@
-import Atomics
-import NIOConcurrencyHelpers
 import NIOCore
 import OneCallCore
 import OneCallMQTT
+import Synchronization
 
 /// The state the broker keeps for one client identifier, across connections: subscriptions, the
 /// outbound flow, incoming QoS 2 identifiers, expiry and a pending will.
@@ -16,20 +15,38 @@ final class BrokerSession: @unchecked Sendable {
         var identifier: Int?
     }
 
-    let clientIdentifier: String
-    let lock = NIOLock()
-    private let connected = ManagedAtomic(false)
+    /// The timer that ends an offline session (boxed: connected sessions have none).
+    final class ExpiryTimer {
+        let timer: Scheduled<Void>
+        init(_ timer: Scheduled<Void>) { self.timer = timer }
+        func cancel() { timer.cancel() }
+    }
 
-    // Guarded by `lock`.
+    /// A will waiting for its delay to pass, and the timer that publishes it.
+    final class DelayedWill {
+        let message: BrokerMessage
+        let timer: Scheduled<Void>
+        init(message: BrokerMessage, timer: Scheduled<Void>) {
+            self.message = message
+            self.timer = timer
+        }
+    }
+
+    let clientIdentifier: String
+    /// Stored inline, like `connected`: a broker holds one session per client, idle ones included.
+    let lock = InlineLock()
+    private let connected = Atomic<Bool>(false)
+
+    // Guarded by `lock`; the small fields first, so that they share a word.
+    var drainScheduled = false
+    var expiryInterval: UInt32 = 0
     var flow: OutboundFlow
     var connection: MQTTServerConnection?
-    var drainScheduled = false
     var subscriptions: [SharedFilter: Subscription] = [:]
     var inboundQoS2: Set<UInt16> = []
-    var expiryInterval: UInt32 = 0
-    var expiryTimer: Scheduled<Void>?
-    var pendingWill: BrokerMessage?
-    var willTimer: Scheduled<Void>?
+    /// Ends an offline session when its expiry interval has passed.
+    var expiryTimer: ExpiryTimer?
+    var delayedWill: DelayedWill?
     var generation = 0
     var droppedMessages = 0
     /// What the attached client may read; `nil` when no access control applies.
@@ -131,5 +148,18 @@ final class BrokerSession: @unchecked Sendable {
         guard !pausedPublishers.isEmpty, all || flow.queuedCount <= backPressureQueueLength / 2 else { return [] }
         defer { pausedPublishers = [] }
         return pausedPublishers
+    }
+}
+
+/// A mutual-exclusion lock stored inside its owner, without an allocation of its own.
+struct InlineLock: ~Copyable, @unchecked Sendable {
+    private let mutex = Mutex<Void>(())
+
+    /// Runs `body` with the lock held.
+    func withLock<Result>(_ body: () -> Result) -> Result {
+        mutex.withLock { _ in
+            nonisolated(unsafe) let result = body()
+            return result
+        }
     }
 }
