@@ -43,10 +43,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "COneCallReactor"
+        ),
+        .target(
             name: "OneCallBroker",
             dependencies: [
                 "OneCallCore",
                 "OneCallMQTT",
+                "COneCallReactor",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -40,7 +40,7 @@ public struct BrokerSecurity: Sendable {
     /// Decides whether a CONNECT is let in, and as whom. A certificate identity (the client
     /// certificate's subject CN on a listener that uses it) wins over the user name.
     func authenticate(
-        username: String?, password: [UInt8]?, certificateIdentity: String?, listener: MQTTListenerConfiguration
+        username: String?, password: [UInt8]?, certificateIdentity: String?
     ) -> AuthenticationOutcome {
         if let certificateIdentity {
             return .accepted(BrokerIdentity(username: certificateIdentity))

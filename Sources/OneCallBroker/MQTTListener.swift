@@ -73,12 +73,19 @@ public struct MQTTListenerConfiguration: Sendable {
 
 /// A TCP (optionally TLS) listener that feeds connections to a ``Broker``; a service that runs until
 /// graceful shutdown, then stops accepting and closes.
+///
+/// A plain-TCP listener runs on the broker's own reactor (``ReactorListener``), where an idle
+/// connection costs a few hundred bytes; TLS and WebSocket listeners run on SwiftNIO channels.
 public final class MQTTListener: Service, Sendable {
     private let broker: Broker
     private let configuration: MQTTListenerConfiguration
     private let group: any EventLoopGroup
     private let serverChannel = NIOLockedValueBox<(any Channel)?>(nil)
     private let connections = ConnectionRegistry()
+    #if os(Linux)
+        private let reactorListener = NIOLockedValueBox<ReactorListener?>(nil)
+    #endif
+    private let boundPort = NIOLockedValueBox<Int?>(nil)
 
     /// Creates a listener; call ``bind()`` before running it.
     public init(
@@ -93,6 +100,20 @@ public final class MQTTListener: Service, Sendable {
     /// Binds the socket and returns the port it listens on.
     @discardableResult
     public func bind() async throws -> Int {
+        #if os(Linux)
+            if configuration.tls == nil && !configuration.webSocket {
+                let listener = try ReactorListener(broker: broker, configuration: configuration)
+                try await listener.start()
+                reactorListener.withLockedValue { $0 = listener }
+                boundPort.withLockedValue { $0 = listener.port }
+                broker.logger.info(
+                    "MQTT listener started",
+                    metadata: [
+                        "mqtt.address": "\(listener.address)", "mqtt.tls": "false", "mqtt.websocket": "false",
+                    ])
+                return listener.port
+            }
+        #endif
         let sslContext: NIOSSLContext? = try configuration.tls.map { tls in
             var tlsConfiguration = TLSConfiguration.makeServerConfiguration(
                 certificateChain: try NIOSSLCertificate.fromPEMFile(tls.certificateFile).map { .certificate($0) },
@@ -123,7 +144,7 @@ public final class MQTTListener: Service, Sendable {
                             try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
                         }
                         try channel.pipeline.syncOperations.addHandler(
-                            MQTTServerConnection(
+                            MQTTChannelHandler(
                                 broker: broker, listener: configuration, eventLoop: channel.eventLoop,
                                 registry: connections))
                     }
@@ -138,6 +159,7 @@ public final class MQTTListener: Service, Sendable {
         }
         let channel = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
         serverChannel.withLockedValue { $0 = channel }
+        boundPort.withLockedValue { $0 = channel.localAddress?.port }
         broker.logger.info(
             "MQTT listener started",
             metadata: [
@@ -168,7 +190,7 @@ public final class MQTTListener: Service, Sendable {
                     channel.pipeline.removeHandler(name: MQTTWebSocketRefusal.name, promise: nil)
                     try channel.pipeline.syncOperations.addHandler(MQTTWebSocketFraming())
                     try channel.pipeline.syncOperations.addHandler(
-                        MQTTServerConnection(
+                        MQTTChannelHandler(
                             broker: broker, listener: configuration, eventLoop: channel.eventLoop,
                             registry: connections, activatesOnAdd: true))
                 }
@@ -184,13 +206,19 @@ public final class MQTTListener: Service, Sendable {
     }
 
     /// The bound port, once ``bind()`` has returned.
-    public var port: Int? { serverChannel.withLockedValue { $0?.localAddress?.port } }
+    public var port: Int? { boundPort.withLockedValue { $0 } }
 
     /// Runs until graceful shutdown; then stops accepting and closes every client connection
     /// (a 5.0 client is told DISCONNECT 0x8B, server shutting down).
     public func run() async throws {
-        if serverChannel.withLockedValue({ $0 }) == nil { try await bind() }
+        if port == nil { try await bind() }
         try? await gracefulShutdown()
+        #if os(Linux)
+            if let listener = reactorListener.withLockedValue({ $0 }) {
+                await listener.stop()
+                return
+            }
+        #endif
         let channel = serverChannel.withLockedValue { $0 }
         try? await channel?.close()
         for connection in connections.all() { connection.shutDown() }

@@ -6,11 +6,9 @@ import OneCallMQTT
 
 /// One client's network connection to the broker: frames bytes into packets, applies the MQTT
 /// connection rules (CONNECT first, keep-alive, topic aliases, flow control, authorisation) and hands
-/// messages to the ``Broker``. All of its state is confined to its channel's event loop.
-final class MQTTServerConnection: ChannelInboundHandler, @unchecked Sendable {
-    typealias InboundIn = ByteBuffer
-    typealias OutboundOut = ByteBuffer
-
+/// messages to the ``Broker``. It reads and writes through an ``MQTTTransport``; all of its state is
+/// confined to the transport's event loop.
+final class MQTTServerConnection: @unchecked Sendable {
     private enum Phase {
         case awaitingConnect
         case connected
@@ -18,113 +16,139 @@ final class MQTTServerConnection: ChannelInboundHandler, @unchecked Sendable {
     }
 
     let broker: Broker
-    let listener: MQTTListenerConfiguration
     let eventLoop: any EventLoop
-    private var context: ChannelHandlerContext?
+    /// Set while the connection is open; `nil` before it is activated and after it closed.
+    private var transport: (any MQTTTransport)?
     /// Logs at debug level with the client id and remote address attached.
     private func debug(_ message: @autoclosure () -> Logger.Message, _ extra: Logger.Metadata = [:]) {
         broker.logger.debug(
             message(),
             metadata: extra.merging([
                 "mqtt.client_id": "\(clientIdentifier)",
-                "mqtt.remote": "\(context?.remoteAddress.map { "\($0)" } ?? "?")",
+                "mqtt.remote": "\(transport?.remoteAddressDescription ?? "?")",
             ]) { a, _ in a })
     }
-    private var decoder: MQTTPacketDecoder
     private var cumulation: ByteBuffer?
+    // The small fields together: a broker holds one connection per device, idle ones included.
     private var phase = Phase.awaitingConnect
     private(set) var version = MQTTProtocolVersion.v3_1_1
-    private var clientIdentifier = ""
-    private var session: BrokerSession?
-    private var will: BrokerMessage?
-    private var willDelay: UInt32 = 0
-    private var keepAlive: Int64 = 0
-    private var lastReceived = NIODeadline.now()
-    private var keepAliveTimer: Scheduled<Void>?
-    private var connectTimer: Scheduled<Void>?
-    private var inboundAliases: [UInt16: String] = [:]
-    private var outboundAliases: [String: UInt16] = [:]
-    private var outboundAliasLimit = 0
-    private var clientMaximumPacketSize = Int.max
-    private var rules: AccessRules?
     private var connectExpiryWasZero = false
     private var needsDrain = false
+    private var counted = false
+    private var activated = false
+    private var readingPaused = false
+    /// Seconds, as the client asked or the server capped it.
+    private var keepAlive: UInt16 = 0
+    /// Topic aliases a 5.0 client may receive at most.
+    private var outboundAliasLimit: UInt16 = 0
+    private var clientMaximumPacketSize = UInt32.max
+    private var clientIdentifier = ""
+    private var session: BrokerSession?
+    /// The will and its delay, boxed: most clients have none.
+    private var will: PendingWill?
+    private var lastReceived = NIODeadline.now()
+    /// When an unfinished CONNECT times out.
+    private var connectDeadline = NIODeadline.distantFuture
+    /// Topic aliases in both directions and the pause timer, once needed.
+    private var extras: Extras?
+    private var rules: AccessRules?
     /// Packets encoded during this read (acks, SUBACKs, deliveries), written at the end of it.
     private var output: ByteBuffer?
-    private var counted = false
+    private static let allocator = ByteBufferAllocator()
 
-    private let registry: ConnectionRegistry?
-    /// Added to a connection that is already active (after a WebSocket upgrade): starts at once.
-    private let activatesOnAdd: Bool
-    private var activated = false
+    /// What only some connections need, allocated on first use.
+    private final class Extras {
+        var inboundAliases: [UInt16: String] = [:]
+        var outboundAliases: [String: UInt16] = [:]
+        /// Resumes reading when a publisher was paused for too long.
+        var pauseTimer: Scheduled<Void>?
+    }
 
-    init(
-        broker: Broker, listener: MQTTListenerConfiguration, eventLoop: any EventLoop,
-        registry: ConnectionRegistry? = nil, activatesOnAdd: Bool = false
-    ) {
+    private var extrasCreated: Extras {
+        if let extras { return extras }
+        let created = Extras()
+        extras = created
+        return created
+    }
+
+    /// A will as the connection holds it until the connection ends.
+    private final class PendingWill {
+        let message: BrokerMessage
+        let delay: UInt32
+        init(_ message: BrokerMessage, delay: UInt32) {
+            self.message = message
+            self.delay = delay
+        }
+    }
+
+    init(broker: Broker, eventLoop: any EventLoop) {
         self.broker = broker
-        self.listener = listener
         self.eventLoop = eventLoop
-        self.registry = registry
-        self.activatesOnAdd = activatesOnAdd
-        self.decoder = MQTTPacketDecoder(maximumPacketSize: broker.configuration.maximumPacketSize)
     }
 
-    // MARK: Channel events
+    // MARK: Transport events
 
-    func handlerAdded(context: ChannelHandlerContext) {
-        self.context = context
-        if activatesOnAdd && context.channel.isActive { activate(context: context) }
-    }
-
-    func channelActive(context: ChannelHandlerContext) {
-        activate(context: context)
-        context.fireChannelActive()
-    }
-
-    /// Counts the connection (refusing it over the limit), registers it and starts the CONNECT timer.
-    private func activate(context: ChannelHandlerContext) {
-        guard !activated else { return }
+    /// The connection is open: counts it and starts the CONNECT deadline; returns `false` (and
+    /// closes) when the broker is at its connection limit.
+    @discardableResult
+    func activate(_ transport: any MQTTTransport) -> Bool {
+        guard !activated else { return false }
         activated = true
+        self.transport = transport
         broker.statistics.add(.connectionsAccepted)
         if broker.openConnections.wrappingIncrementThenLoad(ordering: .relaxed)
             > broker.configuration.maximumConnections
         {
             broker.statistics.add(.connectionsRejected)
             counted = true
-            context.close(promise: nil)
-            return
+            transport.close()
+            return false
         }
         counted = true
-        registry?.add(self)
-        connectTimer = eventLoop.scheduleTask(in: .milliseconds(Int64(broker.configuration.connectTimeout * 1000))) {
-            [weak self] in
-            guard let self, self.phase == .awaitingConnect else { return }
-            self.broker.statistics.add(.connectTimeouts)
-            self.debug("no CONNECT in time; closing")
-            self.close()
+        connectDeadline = .now() + .milliseconds(Int64(broker.configuration.connectTimeout * 1000))
+        return true
+    }
+
+    private func connectTimedOut() {
+        broker.statistics.add(.connectTimeouts)
+        debug("no CONNECT in time; closing")
+        close()
+    }
+
+    /// Closes a connection whose CONNECT or keep-alive deadline has passed. Transports call it about
+    /// twice a second, so that an idle connection holds no timer of its own.
+    func checkDeadlines(now: NIODeadline) {
+        switch phase {
+        case .awaitingConnect:
+            if now >= connectDeadline { connectTimedOut() }
+        case .connected:
+            if keepAlive > 0 && now >= lastReceived + .milliseconds(Int64(keepAlive) * 1500) { keepAliveTimedOut() }
+        case .closed:
+            break
         }
     }
 
-    func channelInactive(context: ChannelHandlerContext) {
+    /// The connection closed (either side): ends the session's attachment and publishes the will.
+    func inactive() {
         if counted { broker.openConnections.wrappingDecrement(ordering: .relaxed) }
-        registry?.remove(self)
-        connectTimer?.cancel()
-        keepAliveTimer?.cancel()
+        counted = false
+        extras?.pauseTimer?.cancel()
         let wasConnected = phase == .connected
         phase = .closed
         cumulation = nil
+        output = nil
         if wasConnected, let session {
             broker.statistics.add(.clientsConnected, -1)
-            broker.detach(session, connection: self, will: will, willDelay: willDelay)
+            broker.detach(session, connection: self, will: will?.message, willDelay: will?.delay ?? 0)
         }
         session = nil
-        context.fireChannelInactive()
+        transport = nil
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    /// Bytes from the client.
+    func received(_ data: ByteBuffer) {
         guard phase != .closed else { return }
-        var bytes = unwrapInboundIn(data)
+        var bytes = data
         broker.statistics.add(.bytesReceived, bytes.readableBytes)
         lastReceived = .now()
         if cumulation == nil {
@@ -132,6 +156,10 @@ final class MQTTServerConnection: ChannelInboundHandler, @unchecked Sendable {
         } else {
             cumulation!.writeBuffer(&bytes)
         }
+        // Made per read rather than kept: the version is known once CONNECT has been handled.
+        var decoder = MQTTPacketDecoder(
+            version: phase == .awaitingConnect ? nil : version,
+            maximumPacketSize: broker.configuration.maximumPacketSize)
         while phase != .closed, cumulation != nil {
             let packet: MQTTPacket?
             do {
@@ -151,7 +179,8 @@ final class MQTTServerConnection: ChannelInboundHandler, @unchecked Sendable {
         }
     }
 
-    func channelReadComplete(context: ChannelHandlerContext) {
+    /// The end of one read from the client: drains what became sendable and flushes.
+    func readComplete() {
         if needsDrain {
             needsDrain = false
             drain()
@@ -161,27 +190,28 @@ final class MQTTServerConnection: ChannelInboundHandler, @unchecked Sendable {
 
     /// Writes and flushes whatever has been encoded since the last flush.
     private func flushOutput() {
-        guard let context else { return }
+        guard let transport else { return }
         if let buffer = output, buffer.readableBytes > 0 {
             broker.statistics.add(.bytesSent, buffer.readableBytes)
             output = nil
-            context.write(wrapOutboundOut(buffer), promise: nil)
+            transport.write(buffer)
         }
-        context.flush()
+        transport.flush()
     }
 
     /// The buffer that outgoing packets are encoded into until the next flush.
     private func withOutput(capacity: Int, _ body: (inout ByteBuffer) -> Void) {
-        if output == nil { output = context!.channel.allocator.buffer(capacity: capacity) }
+        if output == nil { output = Self.allocator.buffer(capacity: capacity) }
         body(&output!)
     }
 
-    func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable { drain() }
-        context.fireChannelWritabilityChanged()
+    /// The transport can take writes again.
+    func becameWritable() {
+        drain()
     }
 
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+    /// The transport failed (a reset, a TLS error): closes.
+    func failed(_ error: any Error) {
         debug("connection error", ["error": "\(error)"])
         close()
     }
@@ -233,7 +263,6 @@ final class MQTTServerConnection: ChannelInboundHandler, @unchecked Sendable {
     }
 
     private func handleConnect(_ connect: MQTTConnect) {
-        connectTimer?.cancel()
         version = connect.protocolVersion
         let v5 = version == .v5
         var ackProperties = MQTTProperties()
@@ -254,7 +283,7 @@ final class MQTTServerConnection: ChannelInboundHandler, @unchecked Sendable {
         let identity: BrokerIdentity
         switch broker.security.authenticate(
             username: connect.username, password: connect.password,
-            certificateIdentity: listener.certificateIdentity(of: context?.channel), listener: listener)
+            certificateIdentity: transport?.certificateIdentity)
         {
         case .accepted(let id): identity = id
         case .refused(let reason):
@@ -275,18 +304,19 @@ final class MQTTServerConnection: ChannelInboundHandler, @unchecked Sendable {
             }
             var props = BrokerMessage.forwardedProperties(of: w.properties)
             props.messageExpiryInterval = w.properties.messageExpiryInterval
-            will = BrokerMessage(
-                topic: w.topic, payload: ByteBuffer(bytes: w.payload.readableBytesView), qos: w.qos, retain: w.retain,
-                publisherClientIdentifier: clientID, properties: props)
-            willDelay = w.properties.willDelayInterval ?? 0
+            will = PendingWill(
+                BrokerMessage(
+                    topic: w.topic, payload: ByteBuffer(bytes: w.payload.readableBytesView), qos: w.qos,
+                    retain: w.retain, publisherClientIdentifier: clientID, properties: props),
+                delay: w.properties.willDelayInterval ?? 0)
         }
 
-        keepAlive = Int64(connect.keepAlive)
-        let maxKeepAlive = Int64(broker.configuration.maximumKeepAlive)
+        keepAlive = connect.keepAlive
+        let maxKeepAlive = UInt16(clamping: broker.configuration.maximumKeepAlive)
         if maxKeepAlive > 0 && (keepAlive == 0 || keepAlive > maxKeepAlive) {
             if v5 {
                 keepAlive = maxKeepAlive
-                ackProperties.serverKeepAlive = UInt16(maxKeepAlive)
+                ackProperties.serverKeepAlive = maxKeepAlive
             }
         }
 
@@ -302,9 +332,10 @@ final class MQTTServerConnection: ChannelInboundHandler, @unchecked Sendable {
         }
         connectExpiryWasZero = expiry == 0
         if v5 {
-            if let m = connect.properties.maximumPacketSize { clientMaximumPacketSize = Int(m) }
-            outboundAliasLimit = min(
-                Int(connect.properties.topicAliasMaximum ?? 0), broker.configuration.outboundTopicAliasMaximum)
+            if let m = connect.properties.maximumPacketSize { clientMaximumPacketSize = m }
+            outboundAliasLimit = UInt16(
+                clamping: min(
+                    Int(connect.properties.topicAliasMaximum ?? 0), broker.configuration.outboundTopicAliasMaximum))
             ackProperties.receiveMaximum = UInt16(clamping: broker.configuration.receiveMaximum)
             ackProperties.maximumPacketSize = UInt32(clamping: broker.configuration.maximumPacketSize)
             ackProperties.topicAliasMaximum = UInt16(clamping: broker.configuration.topicAliasMaximum)
@@ -336,7 +367,6 @@ final class MQTTServerConnection: ChannelInboundHandler, @unchecked Sendable {
                 for item in resend { encode(item, into: &buffer) }
             }
         }
-        scheduleKeepAliveCheck()
         needsDrain = true
     }
 
@@ -356,10 +386,12 @@ final class MQTTServerConnection: ChannelInboundHandler, @unchecked Sendable {
                 return disconnect(.topicAliasInvalid, "topic alias above maximum")
             }
             if topic.isEmpty {
-                guard let known = inboundAliases[alias] else { return protocolViolation("unknown topic alias") }
+                guard let known = extras?.inboundAliases[alias] else {
+                    return protocolViolation("unknown topic alias")
+                }
                 topic = known
             } else {
-                inboundAliases[alias] = topic
+                extrasCreated.inboundAliases[alias] = topic
             }
         }
         do {
@@ -503,8 +535,8 @@ final class MQTTServerConnection: ChannelInboundHandler, @unchecked Sendable {
 
     /// Writes queued messages while the channel is writable and the window allows.
     private func drain() {
-        guard phase == .connected, let session, let context else { return }
-        guard context.channel.isWritable else {
+        guard phase == .connected, let session, let transport else { return }
+        guard transport.isWritable else {
             // Stay marked as scheduled: channelWritabilityChanged resumes.
             session.lock.withLock { session.drainScheduled = true }
             return
@@ -552,18 +584,19 @@ final class MQTTServerConnection: ChannelInboundHandler, @unchecked Sendable {
                         max(1, (expiresAt - BrokerClock.now()).rounded(.up)))
                 }
                 if outboundAliasLimit > 0 {
-                    if let alias = outboundAliases[publish.topic] {
+                    let extras = extrasCreated
+                    if let alias = extras.outboundAliases[publish.topic] {
                         publish.properties.topicAlias = alias
                         publish.topic = ""
-                    } else if outboundAliases.count < outboundAliasLimit {
-                        let alias = UInt16(outboundAliases.count + 1)
-                        outboundAliases[publish.topic] = alias
+                    } else if extras.outboundAliases.count < Int(outboundAliasLimit) {
+                        let alias = UInt16(extras.outboundAliases.count + 1)
+                        extras.outboundAliases[publish.topic] = alias
                         publish.properties.topicAlias = alias
                     }
                 }
             }
             let packet = MQTTPacket.publish(publish)
-            if packet.encodedSize(version: version) > clientMaximumPacketSize {
+            if packet.encodedSize(version: version) > Int(clientMaximumPacketSize) {
                 broker.statistics.add(.messagesOversized)
                 if let id, let session { session.lock.withLock { session.flow.discard(id) } }
                 return
@@ -575,23 +608,20 @@ final class MQTTServerConnection: ChannelInboundHandler, @unchecked Sendable {
     }
 
     private func send(_ packet: MQTTPacket) {
-        guard context != nil, phase != .closed else { return }
+        guard transport != nil, phase != .closed else { return }
         withOutput(capacity: 64) { packet.write(to: &$0, version: version) }
         broker.statistics.add(.packetsSent)
     }
 
     // MARK: Back-pressure
 
-    private var readingPaused = false
-    private var pauseTimer: Scheduled<Void>?
-
     /// Stops reading from this client until a congested subscriber drains (or the pause limit passes).
     private func pauseReading() {
-        guard !readingPaused, let context, let options = context.channel.syncOptions else { return }
+        guard !readingPaused, let transport else { return }
         readingPaused = true
-        try? options.setOption(.autoRead, value: false)
+        transport.setReadingPaused(true)
         let limit = TimeAmount.milliseconds(Int64(broker.configuration.publisherPauseLimit * 1000))
-        pauseTimer = eventLoop.scheduleTask(in: limit) { [weak self] in self?.resumeNow() }
+        extrasCreated.pauseTimer = eventLoop.scheduleTask(in: limit) { [weak self] in self?.resumeNow() }
     }
 
     /// Reads from this client again; may be called from any thread.
@@ -600,12 +630,11 @@ final class MQTTServerConnection: ChannelInboundHandler, @unchecked Sendable {
     }
 
     private func resumeNow() {
-        guard readingPaused, phase != .closed, let context, let options = context.channel.syncOptions else { return }
+        guard readingPaused, phase != .closed, let transport else { return }
         readingPaused = false
-        pauseTimer?.cancel()
-        pauseTimer = nil
-        try? options.setOption(.autoRead, value: true)
-        context.read()
+        extras?.pauseTimer?.cancel()
+        extras?.pauseTimer = nil
+        transport.setReadingPaused(false)
     }
 
     // MARK: Closing
@@ -656,7 +685,7 @@ final class MQTTServerConnection: ChannelInboundHandler, @unchecked Sendable {
     private func disconnect(_ reason: MQTTReasonCode, _ why: String) {
         guard phase != .closed else { return }
         debug("closing connection", ["mqtt.reason": "\(reason)", "why": "\(why)"])
-        guard phase == .connected && version == .v5, let context else {
+        guard phase == .connected && version == .v5, let transport else {
             close()
             return
         }
@@ -664,40 +693,25 @@ final class MQTTServerConnection: ChannelInboundHandler, @unchecked Sendable {
         properties.reasonString = why
         send(.disconnect(MQTTDisconnect(reasonCode: reason, properties: properties)))
         flushOutput()
-        keepAliveTimer?.cancel()
         phase = .closed
         cumulation = nil
         if let session {
             broker.statistics.add(.clientsConnected, -1)
-            broker.detach(session, connection: self, will: will, willDelay: willDelay)
+            broker.detach(session, connection: self, will: will?.message, willDelay: will?.delay ?? 0)
         }
         session = nil
-        let channel = context.channel
-        let outputClosed = context.eventLoop.makePromise(of: Void.self)
-        outputClosed.futureResult.whenFailure { _ in channel.close(promise: nil) }
-        context.close(mode: .output, promise: outputClosed)
-        eventLoop.scheduleTask(in: .seconds(1)) { channel.close(promise: nil) }
+        transport.closeGently()
     }
 
     private func close() {
-        guard let context, phase != .closed else { return }
+        guard let transport, phase != .closed else { return }
         flushOutput()
-        context.close(promise: nil)
+        transport.close()
     }
 
-    private func scheduleKeepAliveCheck() {
-        guard keepAlive > 0 else { return }
-        let limit = TimeAmount.milliseconds(keepAlive * 1500)
-        let deadline = lastReceived + limit
-        keepAliveTimer = eventLoop.scheduleTask(deadline: deadline) { [weak self] in
-            guard let self, self.phase == .connected else { return }
-            if NIODeadline.now() >= self.lastReceived + limit {
-                self.broker.statistics.add(.keepAliveTimeouts)
-                self.disconnect(.keepAliveTimeout, "keep alive timeout")
-            } else {
-                self.scheduleKeepAliveCheck()
-            }
-        }
+    private func keepAliveTimedOut() {
+        broker.statistics.add(.keepAliveTimeouts)
+        disconnect(.keepAliveTimeout, "keep alive timeout")
     }
 
     private static func randomIdentifier() -> String {

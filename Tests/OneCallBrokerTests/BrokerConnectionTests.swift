@@ -21,7 +21,7 @@ final class BrokerHarness {
     /// A channel with a connection handler, TCP-connected but not yet MQTT-connected.
     func open() throws -> EmbeddedChannel {
         let channel = EmbeddedChannel()
-        let handler = MQTTServerConnection(
+        let handler = MQTTChannelHandler(
             broker: broker, listener: MQTTListenerConfiguration(port: 0), eventLoop: channel.eventLoop)
         try channel.pipeline.syncOperations.addHandler(handler)
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 9)).wait()
