@@ -3,6 +3,7 @@
     import Glibc
     import NIOConcurrencyHelpers
     import NIOCore
+    import OneCallCore
     import OneCallMQTT
     import Testing
 
@@ -263,6 +264,47 @@
                 #expect(String(buffer: p.payload).hasPrefix("\(i) "))
             }
             #expect(broker.statistics.value(.messagesDropped) == 0)
+            await listener.stop()
+        }
+
+        /// The seeded mutation test of ``BrokerConnectionMutationTests``, over real sockets: the
+        /// reactor's close paths under hostile input leave no connection counted.
+        @Test func mutatedTrafficOverSocketsLeavesNothingBehind() async throws {
+            var configuration = BrokerConfiguration()
+            configuration.maximumPacketSize = 2048
+            configuration.maximumQueuedMessages = 50
+            let (broker, listener) = try listener(configuration)
+            try await listener.start()
+            var rng = SeededRandomNumberGenerator(seed: 0xEB011)
+            var clients: [RawMQTTClient] = []
+            var closedByBroker = 0
+            for i in 0..<200 {
+                let version: MQTTProtocolVersion = i % 2 == 0 ? .v5 : .v3_1_1
+                let client = try RawMQTTClient(port: listener.port, version: version)
+                #expect(try client.connect("r\(i % 40)").reasonCode == .success)
+                var stream = ByteBuffer()
+                let corpus = BrokerConnectionMutationTests.corpus(version)
+                for _ in 0..<Int.random(in: 1...6, using: &rng) {
+                    corpus[Int.random(in: 0..<corpus.count, using: &rng)].write(to: &stream, version: version)
+                }
+                var bytes = Array(stream.readableBytesView)
+                for _ in 0..<Int.random(in: 0...3, using: &rng) where !bytes.isEmpty {
+                    bytes[Int.random(in: 0..<bytes.count, using: &rng)] = UInt8.random(in: 0...255, using: &rng)
+                }
+                try? client.send(bytes: bytes)
+                if client.closes(within: 0.02) { closedByBroker += 1 } else { clients.append(client) }
+            }
+            #expect(closedByBroker > 0, "some mutated streams must have been refused")
+            let probe = try RawMQTTClient(port: listener.port, version: .v5)
+            try probe.connect("probe")
+            try probe.send(.pingreq)
+            guard case .pingresp = try probe.next() else { Issue.record("no PINGRESP"); return }
+            clients.removeAll()
+            let deadline = Date().addingTimeInterval(5)
+            while broker.openConnections.load(ordering: .relaxed) > 1 && Date() < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(broker.openConnections.load(ordering: .relaxed) == 1, "only the probe is left")
             await listener.stop()
         }
 
