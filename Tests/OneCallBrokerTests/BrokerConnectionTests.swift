@@ -344,6 +344,20 @@ final class BrokerHarness {
         ]
     }
 
+    /// One to six packets of the corpus, with up to three bytes replaced at random.
+    static func mutatedStream(_ version: MQTTProtocolVersion, using rng: inout some RandomNumberGenerator) -> [UInt8] {
+        var stream = ByteBuffer()
+        let corpus = Self.corpus(version)
+        for _ in 0..<Int.random(in: 1...6, using: &rng) {
+            corpus[Int.random(in: 0..<corpus.count, using: &rng)].write(to: &stream, version: version)
+        }
+        var bytes = Array(stream.readableBytesView)
+        for _ in 0..<Int.random(in: 0...3, using: &rng) where !bytes.isEmpty {
+            bytes[Int.random(in: 0..<bytes.count, using: &rng)] = UInt8.random(in: 0...255, using: &rng)
+        }
+        return bytes
+    }
+
     @Test func mutatedTrafficNeverCrashesAndAccountingReturnsToZero() throws {
         var configuration = BrokerConfiguration()
         configuration.maximumPacketSize = 2048
@@ -361,16 +375,7 @@ final class BrokerHarness {
                 MQTTConnect(
                     protocolVersion: version, clientIdentifier: "m\(i % 40)", cleanStart: i % 3 == 0, will: will))
             #expect(ack.reasonCode == .success)
-            var stream = ByteBuffer()
-            let corpus = Self.corpus(version)
-            for _ in 0..<Int.random(in: 1...6, using: &rng) {
-                corpus[Int.random(in: 0..<corpus.count, using: &rng)].write(to: &stream, version: version)
-            }
-            var bytes = Array(stream.readableBytesView)
-            for _ in 0..<Int.random(in: 0...3, using: &rng) where !bytes.isEmpty {
-                bytes[Int.random(in: 0..<bytes.count, using: &rng)] = UInt8.random(in: 0...255, using: &rng)
-            }
-            _ = try? channel.writeInbound(ByteBuffer(bytes: bytes))
+            _ = try? channel.writeInbound(ByteBuffer(bytes: Self.mutatedStream(version, using: &rng)))
             h.settle()
             _ = try? h.received(channel, version)
             if !channel.isActive { closedByBroker += 1 }
