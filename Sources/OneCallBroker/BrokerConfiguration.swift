@@ -14,7 +14,7 @@ public struct BrokerConfiguration: Sendable, Equatable {
     public var maximumQueuedBytes: Int = 16 << 20
     /// Messages queued for one connected subscriber at which the connections publishing to it stop
     /// being read until it drains to half (at most ``publisherPauseLimit`` seconds at a time); 0: never.
-    public var backPressureQueueLength: Int = 1000
+    public var backPressureQueueLength: Int = 100
     /// Longest a publisher is paused for one congested subscriber, in seconds.
     public var publisherPauseLimit: Double = 0.1
     /// Kernel receive buffer per client socket, in bytes (0: the kernel's auto-tuning). A fixed, modest
