@@ -109,7 +109,7 @@
         // MARK: The event loop
 
         @Test func tasksFromManyThreadsAllRunInOrderPerThread() async throws {
-            let loop = ReactorGroup.shared.next()
+            let loop = try ReactorGroup.shared.get().next()
             let seen = NIOLockedValueBox<[Int: [Int]]>([:])
             let done = loop.makePromise(of: Void.self)
             let threads = 4
@@ -141,7 +141,7 @@
         }
 
         @Test func scheduledTasksRunByDeadlineAndCancelledOnesNever() async throws {
-            let loop = ReactorGroup.shared.next()
+            let loop = try ReactorGroup.shared.get().next()
             let order = NIOLockedValueBox<[String]>([])
             let late = loop.scheduleTask(in: .milliseconds(60)) { order.withLockedValue { $0.append("60") } }
             let cancelled = loop.scheduleTask(in: .milliseconds(20)) { order.withLockedValue { $0.append("20") } }

@@ -44,14 +44,18 @@
         let scratch: UnsafeMutableRawBufferPointer
 
         init(name: String) throws {
-            epoll = epoll_create1(CInt(EPOLL_CLOEXEC))
+            let epoll = epoll_create1(CInt(EPOLL_CLOEXEC))
             guard epoll >= 0 else { throw IOError(errnoCode: errno, reason: "epoll_create1") }
-            wakeDescriptor = eventfd(0, CInt(EFD_NONBLOCK | EFD_CLOEXEC))
-            guard wakeDescriptor >= 0 else { throw IOError(errnoCode: errno, reason: "eventfd") }
-            guard onecall_epoll_ctl(epoll, EPOLL_CTL_ADD, wakeDescriptor, EPOLLIN.rawValue, UInt64(wakeDescriptor)) == 0
+            let wake = eventfd(0, CInt(EFD_NONBLOCK | EFD_CLOEXEC))
+            guard wake >= 0, onecall_epoll_ctl(epoll, EPOLL_CTL_ADD, wake, EPOLLIN.rawValue, UInt64(wake)) == 0
             else {
-                throw IOError(errnoCode: errno, reason: "epoll_ctl")
+                let error = IOError(errnoCode: errno, reason: wake < 0 ? "eventfd" : "epoll_ctl")
+                if wake >= 0 { Glibc.close(wake) }
+                Glibc.close(epoll)
+                throw error
             }
+            self.epoll = epoll
+            self.wakeDescriptor = wake
             self.name = name
             scratch = .allocate(byteCount: 64 * 1024, alignment: 16)
         }
@@ -251,19 +255,17 @@
 
     /// The reactor's loops, one per core, started on first use and kept for the life of the process.
     final class ReactorGroup: Sendable {
-        static let shared = ReactorGroup()
+        /// The process's loops, or why they could not be made (say, no descriptors left for epoll):
+        /// then the first plain-TCP listener fails to bind with that error.
+        static let shared = Result { try ReactorGroup() }
 
         let loops: [ReactorEventLoop]
         private let nextIndex = ManagedAtomic(0)
 
-        private init() {
+        private init() throws {
             let count = max(1, System.coreCount)
-            loops = (0..<count).map { index in
-                // Without epoll the process cannot serve at all; fail loudly at the first listener.
-                let loop = try! ReactorEventLoop(name: "onecall-mqtt-\(index)")
-                loop.start()
-                return loop
-            }
+            loops = try (0..<count).map { index in try ReactorEventLoop(name: "onecall-mqtt-\(index)") }
+            for loop in loops { loop.start() }
         }
 
         /// The loops in turn.

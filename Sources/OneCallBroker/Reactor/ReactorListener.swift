@@ -20,7 +20,8 @@
         let address: SocketAddress
 
         /// Binds and listens (the socket is registered with a loop by ``start()``).
-        init(broker: Broker, configuration: MQTTListenerConfiguration, group: ReactorGroup = .shared) throws {
+        init(broker: Broker, configuration: MQTTListenerConfiguration, group: ReactorGroup? = nil) throws {
+            let group = try group ?? ReactorGroup.shared.get()
             self.broker = broker
             self.configuration = configuration
             self.group = group
