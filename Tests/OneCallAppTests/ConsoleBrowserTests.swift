@@ -19,10 +19,7 @@ struct ConsoleBrowserTests {
         let probe = try await TestEnvironment.run(python, ["-c", "import selenium"])
         try #require(probe.status == 0, "selenium is missing: pip install selenium (scripts/test does)")
 
-        var configuration = OneCallConfiguration()
-        configuration.dataDirectory = try TestEnvironment.temporaryDirectory().path
-        configuration.mqtt.port = 0
-        configuration.http.port = 0
+        var configuration = try RunningServer.configuration()
         try configuration.set("anomaly.enabled", false)
         // Operators sign in: the page must ask first.
         let operators = (configuration.dataDirectory as NSString).appendingPathComponent("operators")
@@ -33,18 +30,19 @@ struct ConsoleBrowserTests {
         try ReferenceGuide.markdown.write(
             toFile: (knowledge as NSString).appendingPathComponent(ReferenceGuide.fileName), atomically: true,
             encoding: .utf8)
-        let server = try await RunningServer.start(configuration)
-        let simulator = try SimulatorRunner(
-            configuration: SimulatorConfiguration(
-                deviceCount: 1, namePrefix: "unit-", speedUp: 60, seed: 3,
-                mqtt: MQTTClientConfiguration(port: server.endpoints.mqttPort, clientIdentifier: "")))
-        let fleet = Task { try await simulator.run(readingsPerDevice: 1_000_000) }
-        let script = TestEnvironment.root.appendingPathComponent("Tests/OneCallAppTests/Peers/console_test.py").path
-        let result = try await TestEnvironment.run(
-            python, [script, "http://127.0.0.1:\(server.endpoints.httpPort)", "unit-1", "ana", "harbour-lights"],
-            timeout: 150)
-        fleet.cancel()
-        await server.stop()
+        let result = try await RunningServer.with(configuration) { server throws in
+            let simulator = try SimulatorRunner(
+                configuration: SimulatorConfiguration(
+                    deviceCount: 1, namePrefix: "unit-", speedUp: 60, seed: 3,
+                    mqtt: MQTTClientConfiguration(port: server.endpoints.mqttPort, clientIdentifier: "")))
+            let fleet = Task { try await simulator.run(readingsPerDevice: 1_000_000) }
+            defer { fleet.cancel() }
+            let script = TestEnvironment.root.appendingPathComponent("Tests/OneCallAppTests/Peers/console_test.py")
+                .path
+            return try await TestEnvironment.run(
+                python, [script, "http://127.0.0.1:\(server.endpoints.httpPort)", "unit-1", "ana", "harbour-lights"],
+                timeout: 150)
+        }
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr.suffix(4000))")
         #expect(result.stdout.contains("ok"), "\(result.stdout)")
     }

@@ -9,14 +9,9 @@ import Testing
 struct OpenAPITests {
     @Test
     func everyRouteIsDescribedAndTheDescriptionIsValidOpenAPI() async throws {
-        var configuration = OneCallConfiguration()
-        configuration.dataDirectory = try TestEnvironment.temporaryDirectory().path
-        configuration.mqtt.port = 0
-        configuration.http.port = 0
-        let server = try await RunningServer.start(configuration)
-        let url = "http://127.0.0.1:\(server.endpoints.httpPort)"
-        let fetched = try await request("GET", "\(url)/openapi.json")
-        await server.stop()
+        let fetched = try await RunningServer.with(try RunningServer.configuration()) { server throws in
+            try await request("GET", "http://127.0.0.1:\(server.endpoints.httpPort)/openapi.json")
+        }
         #expect(fetched.status == 200)
         let document = fetched.body
         #expect(document["openapi"] == "3.1.0")

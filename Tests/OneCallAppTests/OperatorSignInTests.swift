@@ -14,18 +14,14 @@ import Testing
 struct OperatorSignInTests {
     @Test
     func aSignedInOperatorHasATokenThatOpensTheAPIUntilSignOut() async throws {
-        var configuration = OneCallConfiguration()
-        configuration.dataDirectory = try TestEnvironment.temporaryDirectory().path
-        configuration.mqtt.port = 0
-        configuration.http.port = 0
+        let configuration = try RunningServer.configuration()
         let file = (configuration.dataDirectory as NSString).appendingPathComponent("operators")
         try [
             try PasswordFile.line(username: "ana", password: "harbour-lights"),
             try PasswordFile.line(username: "bo", password: "night-shift"),
         ].joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
-        let server = try await RunningServer.start(configuration)
-        let url = "http://127.0.0.1:\(server.endpoints.httpPort)"
-        do {
+        try await RunningServer.with(configuration) { server throws in
+            let url = "http://127.0.0.1:\(server.endpoints.httpPort)"
             #expect(try await request("GET", "\(url)/api/v1/tickets").status == 401)
             #expect(try await request("GET", "\(url)/openapi.json").status == 401)
             #expect(try await authorized("GET", "\(url)/healthz", token: "none") == 200)
@@ -53,43 +49,28 @@ struct OperatorSignInTests {
             #expect(try await Self.upgradeStatus(port: server.endpoints.httpPort, query: "?token=\(token)") == "101")
             #expect(try await authorized("POST", "\(url)/api/v1/logout", token: token) == 200)
             #expect(try await authorized("GET", "\(url)/api/v1/tickets", token: token) == 401)
-        } catch {
-            await server.stop()
-            throw error
         }
-        await server.stop()
     }
 
     @Test
     func beyondLoopbackOnlyTheHealthCheckAndTheConsoleShellAreOpen() async throws {
-        var configuration = OneCallConfiguration()
-        configuration.dataDirectory = try TestEnvironment.temporaryDirectory().path
-        configuration.mqtt.port = 0
-        configuration.http.port = 0
+        var configuration = try RunningServer.configuration()
         configuration.http.host = "0.0.0.0"
         try configuration.set("http.api_token", "a-token-of-twenty-chars")
-        let server = try await RunningServer.start(configuration)
-        let url = "http://127.0.0.1:\(server.endpoints.httpPort)"
-        do {
+        try await RunningServer.with(configuration) { server throws in
+            let url = "http://127.0.0.1:\(server.endpoints.httpPort)"
             #expect(try await authorized("GET", "\(url)/healthz", token: "none") == 200)
             #expect(try await authorized("GET", "\(url)/", token: "none") == 200)
             for path in ["/metrics", "/openapi.json", "/api/v1/tickets", "/api/v1/devices"] {
                 #expect(try await authorized("GET", url + path, token: "none") == 401, "\(path)")
                 #expect(try await authorized("GET", url + path, token: "a-token-of-twenty-chars") == 200, "\(path)")
             }
-        } catch {
-            await server.stop()
-            throw error
         }
-        await server.stop()
     }
 
     @Test
     func anOperatorsFileThatCannotBeReadFailsTheStartWithTheKey() async throws {
-        var configuration = OneCallConfiguration()
-        configuration.dataDirectory = try TestEnvironment.temporaryDirectory().path
-        configuration.mqtt.port = 0
-        configuration.http.port = 0
+        var configuration = try RunningServer.configuration()
         try configuration.set("http.operators_file", "/nonexistent/operators")
         await #expect(throws: ConfigurationError.self) { _ = try await RunningServer.start(configuration) }
     }

@@ -212,6 +212,30 @@ final class RunningServer: @unchecked Sendable {
         var description: String { "the server stopped before it was ready" }
     }
 
+    /// Starts a server, runs `body` with it and stops it, whether `body` returns or throws.
+    static func with<Result>(
+        _ configuration: OneCallConfiguration, _ body: (RunningServer) async throws -> Result
+    ) async throws -> Result {
+        let server = try await start(configuration)
+        do {
+            let result = try await body(server)
+            await server.stop()
+            return result
+        } catch {
+            await server.stop()
+            throw error
+        }
+    }
+
+    /// A configuration for a test server: a fresh data directory, MQTT and HTTP on free ports.
+    static func configuration() throws -> OneCallConfiguration {
+        var configuration = OneCallConfiguration()
+        configuration.dataDirectory = try TestEnvironment.temporaryDirectory().path
+        configuration.mqtt.port = 0
+        configuration.http.port = 0
+        return configuration
+    }
+
     /// Stops the server gracefully and waits for it.
     func stop() async {
         await server.shutdown()
