@@ -6,10 +6,7 @@
     /// A plain-TCP MQTT listening socket on the broker's reactor: accepts connections and hands each to
     /// a reactor loop in turn.
     final class ReactorListener: ReactorHandle, @unchecked Sendable {
-        static let allocator = ByteBufferAllocator()
-
         private let broker: Broker
-        private let configuration: MQTTListenerConfiguration
         private let group: ReactorGroup
         private let loop: ReactorEventLoop
         private let descriptor: CInt
@@ -23,7 +20,6 @@
         init(broker: Broker, configuration: MQTTListenerConfiguration, group: ReactorGroup? = nil) throws {
             let group = try group ?? ReactorGroup.shared.get()
             self.broker = broker
-            self.configuration = configuration
             self.group = group
             self.loop = group.next()
             let requested = try SocketAddress.makeAddressResolvingHost(configuration.host, port: configuration.port)
@@ -44,17 +40,7 @@
                 Glibc.close(descriptor)
                 throw IOError(errnoCode: code, reason: "bind \(requested)")
             }
-            var storage = sockaddr_storage()
-            var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-            _ = withUnsafeMutablePointer(to: &storage) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
-            }
-            switch CInt(storage.ss_family) {
-            case AF_INET6:
-                address = SocketAddress(withUnsafeBytes(of: &storage) { $0.load(as: sockaddr_in6.self) }, host: "")
-            default:
-                address = SocketAddress(withUnsafeBytes(of: &storage) { $0.load(as: sockaddr_in.self) }, host: "")
-            }
+            address = (try? SocketAddress(of: descriptor, peer: false)) ?? requested
             port = address.port ?? configuration.port
             self.descriptor = descriptor
         }
@@ -93,8 +79,9 @@
                     case EMFILE, ENFILE, ENOBUFS, ENOMEM:
                         // Out of descriptors: stop accepting for a moment instead of spinning on the
                         // pending connection, and count it.
+                        let code = errno
                         broker.statistics.add(.connectionsRejected)
-                        broker.logger.warning("MQTT listener cannot accept: errno \(errno)")
+                        broker.logger.warning("MQTT listener cannot accept: errno \(code)")
                         loop.reregister(descriptor, events: 0)
                         _ = loop.scheduleTask(in: .milliseconds(100)) { [self] in
                             if !closed { loop.reregister(descriptor, events: EPOLLIN.rawValue) }

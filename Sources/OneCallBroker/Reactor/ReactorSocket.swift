@@ -11,6 +11,7 @@
         private static let lowWaterMark = 32 * 1024
         /// Reads per readiness before other sockets get a turn.
         private static let readsPerEvent = 4
+        private static let allocator = ByteBufferAllocator()
 
         private let descriptor: CInt
         private unowned let loop: ReactorEventLoop
@@ -55,7 +56,7 @@
             guard !closed else { return }
             if readingPaused {
                 // A hang-up is reported even while reads are paused; without reading it would repeat.
-                if events & (EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 { closeNow() }
+                if events & (EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 { close() }
                 return
             }
             if events & (EPOLLIN.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 { readAvailable() }
@@ -70,18 +71,18 @@
                 guard !closed, !readingPaused else { break }
                 let count = Glibc.read(descriptor, loop.scratch.baseAddress, loop.scratch.count)
                 if count > 0 {
-                    var buffer = ReactorListener.allocator.buffer(capacity: count)
+                    var buffer = Self.allocator.buffer(capacity: count)
                     buffer.writeBytes(UnsafeRawBufferPointer(rebasing: loop.scratch[0..<count]))
                     connection?.received(buffer)
                     if count < loop.scratch.count { break }
                 } else if count == 0 {
-                    return closeNow()
+                    return close()
                 } else if errno == EINTR {
                     continue
                 } else if errno == EAGAIN || errno == EWOULDBLOCK {
                     break
                 } else {
-                    return closeNow()
+                    return close()
                 }
             }
             if !closed { connection?.readComplete() }
@@ -92,7 +93,7 @@
         var isWritable: Bool { !unwritable }
 
         var remoteAddressDescription: String {
-            (try? SocketAddress(peerOf: descriptor)).map { "\($0)" } ?? "?"
+            (try? SocketAddress(of: descriptor, peer: true)).map { "\($0)" } ?? "?"
         }
 
         var certificateIdentity: String? { nil }
@@ -114,10 +115,6 @@
             sendPending()
         }
 
-        func close() {
-            closeNow()
-        }
-
         func closeGently() {
             guard !closed else { return }
             if pending == nil {
@@ -126,7 +123,7 @@
                 shutDownWhenFlushed = true
                 sendPending()
             }
-            _ = loop.scheduleTask(in: .seconds(1)) { [self] in closeNow() }
+            _ = loop.scheduleTask(in: .seconds(1)) { [self] in close() }
         }
 
         func setReadingPaused(_ paused: Bool) {
@@ -155,7 +152,7 @@
                 } else if sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
                     break
                 } else {
-                    return closeNow()
+                    return close()
                 }
             }
             guard !closed else { return }
@@ -182,7 +179,7 @@
         }
 
         /// Closes the descriptor and tells the connection; safe to call more than once.
-        private func closeNow() {
+        func close() {
             guard !closed else { return }
             closed = true
             loop.deregister(descriptor)
@@ -195,14 +192,17 @@
     }
 
     extension SocketAddress {
-        /// The peer address of a connected socket.
-        fileprivate init(peerOf descriptor: CInt) throws {
+        /// The peer address of a connected socket, or (`peer: false`) the address it is bound to.
+        init(of descriptor: CInt, peer: Bool) throws {
             var storage = sockaddr_storage()
             var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
             let result = withUnsafeMutablePointer(to: &storage) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getpeername(descriptor, $0, &length) }
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    peer ? getpeername(descriptor, $0, &length) : getsockname(descriptor, $0, &length)
+                }
             }
-            guard result == 0 else { throw IOError(errnoCode: errno, reason: "getpeername") }
+            let call = peer ? "getpeername" : "getsockname"
+            guard result == 0 else { throw IOError(errnoCode: errno, reason: call) }
             switch CInt(storage.ss_family) {
             case AF_INET:
                 let address = withUnsafeBytes(of: &storage) { $0.load(as: sockaddr_in.self) }
@@ -211,7 +211,7 @@
                 let address = withUnsafeBytes(of: &storage) { $0.load(as: sockaddr_in6.self) }
                 self.init(address, host: "")
             default:
-                throw IOError(errnoCode: EAFNOSUPPORT, reason: "getpeername")
+                throw IOError(errnoCode: EAFNOSUPPORT, reason: call)
             }
         }
     }
