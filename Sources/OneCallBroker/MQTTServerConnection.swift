@@ -274,7 +274,7 @@ final class MQTTServerConnection: @unchecked Sendable {
             guard version != .v3_1, connect.cleanStart || v5 else {
                 return refuseConnect(.clientIdentifierNotValid, "empty client identifier needs a clean session")
             }
-            clientID = "onecall-" + Self.randomIdentifier()
+            clientID = "onecall-" + RandomText.hex(randomBytes: 8)
             if v5 { ackProperties.assignedClientIdentifier = clientID }
         }
         if clientID.utf8.count > broker.configuration.maximumClientIdentifierLength {
@@ -712,10 +712,5 @@ final class MQTTServerConnection: @unchecked Sendable {
     private func keepAliveTimedOut() {
         broker.statistics.add(.keepAliveTimeouts)
         disconnect(.keepAliveTimeout, "keep alive timeout")
-    }
-
-    private static func randomIdentifier() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<16).map { _ in String(UInt8.random(in: 0...15, using: &generator), radix: 16) }.joined()
     }
 }

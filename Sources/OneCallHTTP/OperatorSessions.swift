@@ -1,4 +1,5 @@
 import OneCallBroker
+import OneCallCore
 import Synchronization
 
 /// Operators who sign in to the console and the API: accounts in a password file (the
@@ -49,9 +50,7 @@ public final class OperatorSessions: Sendable {
             state.withLock { $0.statistics.refused += 1 }
             return nil
         }
-        var generator = SystemRandomNumberGenerator()
-        let token = (0..<32).map { _ in String(UInt8.random(in: 0...255, using: &generator), radix: 16) }
-            .map { $0.count == 1 ? "0" + $0 : $0 }.joined()
+        let token = RandomText.hex(randomBytes: 32)
         let expires = now + lifetime
         state.withLock { state in
             state.tokens = state.tokens.filter { $0.value.expires > now }

@@ -106,6 +106,14 @@ struct JSONTests {
         #expect("89ab".contains(characters[19]))
     }
 
+    @Test func randomTextIsLowercaseHexTwoCharactersABytes() {
+        #expect(RandomText.hex([0x00, 0x01, 0xAB, 0xFF]) == "0001abff")
+        let token = RandomText.hex(randomBytes: 32)
+        #expect(token.count == 64)
+        #expect(token.allSatisfy { "0123456789abcdef".contains($0) })
+        #expect(token != RandomText.hex(randomBytes: 32))
+    }
+
     @Test func largeObjectsAreBuiltAndComparedInLinearTime() throws {
         let count = 100_000
         let text = "{" + (0..<count).map { "\"k\($0)\":\($0)" }.joined(separator: ",") + ",\"k0\":-1}"
