@@ -114,8 +114,8 @@ struct APIRoutes: Sendable {
         }
         api.post("devices/:id/commands") { request, context -> Response in
             let id = try context.parameters.require("id")
-            guard !id.isEmpty, id.utf8.count <= 128, !id.contains(where: { "/+#\u{0}".contains($0) }) else {
-                throw APIError.badRequest("a device id cannot hold / + # or NUL, or exceed 128 bytes")
+            guard Device.isValidID(id) else {
+                throw APIError.badRequest("a device id is 1 to 128 of the characters a-z A-Z 0-9 _ - . :")
             }
             _ = try await Self.registry { try await services.devices.device(id: id) }
             let object = try await JSONResponse.object(of: request, limit: services.maximumBodySize)

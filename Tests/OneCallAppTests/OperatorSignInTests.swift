@@ -42,6 +42,9 @@ struct OperatorSignInTests {
 
             #expect(try await authorized("GET", "\(url)/api/v1/tickets", token: token) == 200)
             #expect(try await authorized("GET", "\(url)/openapi.json", token: token) == 200)
+            // A command for a device id that could not name one, and for one not registered.
+            #expect(try await authorized("POST", "\(url)/api/v1/devices/a%2B%23/commands", token: token) == 400)
+            #expect(try await authorized("POST", "\(url)/api/v1/devices/unit-9/commands", token: token) == 404)
             #expect(try await authorized("GET", "\(url)/api/v1/tickets", token: String(token.reversed())) == 401)
             // The console's websocket: upgraded with the token in the query, refused (400) without.
             #expect(try await Self.upgradeStatus(port: server.endpoints.httpPort, query: "") == "400")
